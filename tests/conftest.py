@@ -1,0 +1,58 @@
+"""Shared fixtures: golden files, the seed digest, and paths."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+ROOT = TESTS.parent
+GOLDEN = TESTS / "golden"
+FIXTURES = TESTS / "fixtures"
+SEED = ROOT.parent / "shared" / "seeds" / "hf-daily-papers.txt"
+CSL_SCHEMA = ROOT.parent / "shared" / "schemas" / "csl-data.json"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="rewrite tests/golden/ from the current output instead of comparing",
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare text with tests/golden/NAME; --update-goldens rewrites it instead."""
+    update = request.config.getoption("--update-goldens")
+
+    def check(name: str, actual: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(actual.encode("utf-8"))
+            return
+        if not path.exists():
+            pytest.fail(f"golden file {path} is missing; create it with pytest --update-goldens")
+        expected = path.read_bytes().decode("utf-8")
+        assert actual == expected, f"output differs from {path} (pytest --update-goldens rewrites it)"
+
+    return check
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    """The real copied Daily Papers page from ../shared; tests using it skip without it."""
+    if not SEED.exists():
+        pytest.skip(f"the seed digest {SEED} is not present")
+    return SEED
+
+
+@pytest.fixture
+def csl_schema_path() -> Path:
+    """The official CSL-JSON schema from ../shared."""
+    if not CSL_SCHEMA.exists():
+        pytest.skip(f"the CSL schema {CSL_SCHEMA} is not present")
+    return CSL_SCHEMA
