@@ -52,11 +52,16 @@ def _read(text: str, format: str | None, source: str, as_of: dt.date | None) -> 
     papers: list[Paper] = []
     problems: list[Problem] = []
     for record in reader.read(text, context):
-        (papers if isinstance(record, Paper) else problems).append(record)
+        if isinstance(record, Paper):
+            papers.append(record)
+        else:
+            problems.append(record)
     return Digest(papers, problems)
 
 
-def dumps(papers: Iterable[Paper], format: str = DEFAULT_EXPORT_FORMAT, *, unicode: bool = False) -> str:
+def dumps(
+    papers: Iterable[Paper], format: str = DEFAULT_EXPORT_FORMAT, *, unicode: bool = False
+) -> str:
     """Write ``papers`` in the named format, each under a unique citation key."""
     exporter = registry.exporter(format)
     return exporter.export(assign_keys(list(papers)), ExportOptions(unicode=unicode))

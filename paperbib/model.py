@@ -316,6 +316,14 @@ class Paper:
         return attrs.evolve(self, provenance={**known, **self.provenance})
 
 
+def _papers(value: Iterable[Paper]) -> tuple[Paper, ...]:
+    return tuple(value)
+
+
+def _problems(value: Iterable[Problem]) -> tuple[Problem, ...]:
+    return tuple(value)
+
+
 @frozen
 class Digest:
     """The papers read from an input, in input order, and the problems met on the way.
@@ -324,8 +332,8 @@ class Digest:
     works; look at ``problems`` to learn what could not be read.
     """
 
-    papers: tuple[Paper, ...] = field(default=(), converter=tuple)
-    problems: tuple[Problem, ...] = field(default=(), converter=tuple)
+    papers: tuple[Paper, ...] = field(default=(), converter=_papers)
+    problems: tuple[Problem, ...] = field(default=(), converter=_problems)
 
     def __iter__(self) -> Iterator[Paper]:
         return iter(self.papers)

@@ -9,9 +9,8 @@ for content no built-in reader recognises, and for ``paperbib formats``.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 from importlib import metadata
-from typing import Literal, TypeVar, overload
+from typing import Any, Literal, cast
 
 from attrs import frozen
 
@@ -23,7 +22,6 @@ __all__ = ["Plugin", "exporter", "exporter_for_suffix", "plugins", "reader", "sn
 Role = Literal["reader", "exporter"]
 _GROUPS: dict[Role, str] = {"reader": "paperbib.readers", "exporter": "paperbib.exporters"}
 _OWN_DISTRIBUTION = "paperbib"
-_P = TypeVar("_P", Reader, Exporter)
 
 
 @frozen
@@ -63,7 +61,6 @@ def plugins(role: Role) -> tuple[Plugin, ...]:
     builtin = _builtin(role)
     taken = {p.name for p in builtin}
     others = [p for p in _plugins(metadata.entry_points(), role) if p.name not in taken]
-    others = [p for p in others if not p.builtin]
     return builtin + tuple(sorted(others, key=lambda p: p.name))
 
 
@@ -75,11 +72,8 @@ def _find(role: Role, name: str) -> Plugin:
     raise UnknownFormatError(role, name, (p.name for p in plugins(role)))
 
 
-@overload
-def _instantiate(plugin: Plugin, base: type[Reader]) -> Reader: ...
-@overload
-def _instantiate(plugin: Plugin, base: type[Exporter]) -> Exporter: ...
-def _instantiate(plugin: Plugin, base: type[_P]) -> _P:
+def _load(plugin: Plugin, base: type) -> Any:
+    """An instance of the plugin's class, checked to be a ``base``."""
     cls = plugin.entry_point.load()
     if not (isinstance(cls, type) and issubclass(cls, base)):
         raise TypeError(
@@ -89,14 +83,22 @@ def _instantiate(plugin: Plugin, base: type[_P]) -> _P:
     return cls()
 
 
+def _reader(plugin: Plugin) -> Reader:
+    return cast(Reader, _load(plugin, Reader))
+
+
+def _exporter(plugin: Plugin) -> Exporter:
+    return cast(Exporter, _load(plugin, Exporter))
+
+
 def reader(name: str) -> Reader:
     """The reader registered as ``name``."""
-    return _instantiate(_find("reader", name), Reader)
+    return _reader(_find("reader", name))
 
 
 def exporter(name: str) -> Exporter:
     """The exporter registered as ``name``."""
-    return _instantiate(_find("exporter", name), Exporter)
+    return _exporter(_find("exporter", name))
 
 
 def _third_party(role: Role) -> tuple[Plugin, ...]:
@@ -109,10 +111,10 @@ def sniff_reader(text: str, suffix: str, source: str) -> Reader:
     Built-in readers are asked first, so that content they recognise never
     costs a scan of every installed distribution.
     """
-    readers = [_instantiate(p, Reader) for p in _builtin("reader")]
+    readers = [_reader(p) for p in _builtin("reader")]
     match = next((r for r in readers if r.sniff(text)), None)
     if match is None:
-        others = [_instantiate(p, Reader) for p in _third_party("reader")]
+        others = [_reader(p) for p in _third_party("reader")]
         readers += others
         match = next((r for r in others if r.sniff(text)), None)
     if match is None and suffix:
@@ -126,7 +128,7 @@ def exporter_for_suffix(suffix: str) -> Exporter | None:
     """The exporter that claims a file name ending, built-ins first."""
     for candidates in (_builtin("exporter"), _third_party("exporter")):
         for plugin in candidates:
-            candidate = _instantiate(plugin, Exporter)
+            candidate = _exporter(plugin)
             if suffix and candidate.suffix == suffix.lower():
                 return candidate
     return None
