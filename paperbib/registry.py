@@ -9,6 +9,7 @@ for content no built-in reader recognises, and for ``paperbib formats``.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from importlib import metadata
 from typing import Any, Literal, cast
 
@@ -38,9 +39,9 @@ class Plugin:
         return self.distribution == _OWN_DISTRIBUTION
 
 
-def _plugins(entry_points: metadata.EntryPoints, role: Role) -> tuple[Plugin, ...]:
+def _plugins(entry_points: Iterable[metadata.EntryPoint], role: Role) -> tuple[Plugin, ...]:
     found = []
-    for ep in entry_points.select(group=_GROUPS[role]):
+    for ep in entry_points:
         dist = ep.dist.name if ep.dist is not None else "?"
         found.append(Plugin(ep.name, role, dist, ep))
     return tuple(found)
@@ -52,7 +53,7 @@ def _builtin(role: Role) -> tuple[Plugin, ...]:
         own = metadata.distribution(_OWN_DISTRIBUTION).entry_points
     except metadata.PackageNotFoundError:  # running from a source tree that is not installed
         return ()
-    return _plugins(own, role)
+    return _plugins(own.select(group=_GROUPS[role]), role)
 
 
 @functools.cache
@@ -60,7 +61,9 @@ def plugins(role: Role) -> tuple[Plugin, ...]:
     """Every installed plugin of a role, built-ins first; a built-in name wins a clash."""
     builtin = _builtin(role)
     taken = {p.name for p in builtin}
-    others = [p for p in _plugins(metadata.entry_points(), role) if p.name not in taken]
+    others = [
+        p for p in _plugins(metadata.entry_points(group=_GROUPS[role]), role) if p.name not in taken
+    ]
     return builtin + tuple(sorted(others, key=lambda p: p.name))
 
 
