@@ -7,7 +7,9 @@
      │    ├── UnknownFormatError      no reader or exporter by that name
      │    └── UndetectedFormatError   the content fits no reader: name one with --from
      ├── InputError               an input that cannot be read at all (file, line)
-     └── OutputError              an output that cannot be written; nothing was replaced
+     ├── OutputError              an output that cannot be written; nothing was replaced
+     └── EnrichError              enrichment could not be done as asked
+          └── SourceError             a registry (Crossref, arXiv) failed to answer usefully
 
 A single unreadable record is not an exception: readers report it as a
 :class:`paperbib.model.Problem` and go on with the rest.
@@ -18,10 +20,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 __all__ = [
+    "EnrichError",
     "FormatError",
     "InputError",
     "OutputError",
     "PaperbibError",
+    "SourceError",
     "UndetectedFormatError",
     "UnknownFormatError",
 ]
@@ -70,3 +74,30 @@ class InputError(PaperbibError):
 
 class OutputError(PaperbibError):
     """An output that cannot be written; any existing file was left as it was."""
+
+
+class EnrichError(PaperbibError):
+    """Enrichment could not be done as asked."""
+
+
+class SourceError(EnrichError):
+    """A registry failed to answer usefully: network, HTTP status or a body it cannot read.
+
+    ``transient`` says whether asking again later may help (429, 5xx, timeouts);
+    ``retry_after`` is the wait in seconds the server asked for, if it did.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        message: str,
+        *,
+        transient: bool,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        self.source = source
+        self.transient = transient
+        self.status = status
+        self.retry_after = retry_after
+        super().__init__(f"{source}: {message}")

@@ -1,0 +1,1 @@
+"""Filling the gaps in papers from registries such as Crossref."""
