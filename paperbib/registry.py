@@ -18,7 +18,15 @@ from attrs import frozen
 from paperbib.errors import UndetectedFormatError, UnknownFormatError
 from paperbib.plugins import Exporter, Reader
 
-__all__ = ["Plugin", "exporter", "exporter_for_suffix", "plugins", "reader", "sniff_reader"]
+__all__ = [
+    "Plugin",
+    "exporter",
+    "exporter_for_suffix",
+    "load",
+    "plugins",
+    "reader",
+    "sniff_reader",
+]
 
 Role = Literal["reader", "exporter"]
 _GROUPS: dict[Role, str] = {"reader": "paperbib.readers", "exporter": "paperbib.exporters"}
@@ -92,6 +100,11 @@ def _reader(plugin: Plugin) -> Reader:
 
 def _exporter(plugin: Plugin) -> Exporter:
     return cast(Exporter, _load(plugin, Exporter))
+
+
+def load(plugin: Plugin) -> Reader | Exporter:
+    """An instance of a registered plugin."""
+    return _reader(plugin) if plugin.role == "reader" else _exporter(plugin)
 
 
 def reader(name: str) -> Reader:
