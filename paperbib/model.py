@@ -57,6 +57,10 @@ class LinkKind(enum.Enum):
     OTHER = "other"
 
 
+def _unknown_first(part: int | None) -> int:
+    return 0 if part is None else part
+
+
 @frozen(order=True)
 class PartialDate:
     """A date known to the year, the month or the day.
@@ -65,8 +69,8 @@ class PartialDate:
     """
 
     year: int = field(validator=attrs.validators.instance_of(int))
-    month: int | None = field(default=None)
-    day: int | None = field(default=None)
+    month: int | None = field(default=None, order=_unknown_first)
+    day: int | None = field(default=None, order=_unknown_first)
 
     def __attrs_post_init__(self) -> None:
         if self.day is not None and self.month is None:
@@ -262,6 +266,8 @@ class Paper:
     ``authors`` holds the names that are known; ``author_count`` the total when a
     digest gives only a count ("5 authors") or names only some of them. Exporters
     write ``and others`` when the count exceeds the names, and never invent names.
+    ``provenance`` maps a field name to where its value came from; it does not
+    take part in equality, so two papers that say the same thing are equal.
     """
 
     title: str | None = field(default=None, converter=_non_empty)
@@ -284,7 +290,7 @@ class Paper:
     keywords: tuple[str, ...] = field(default=(), converter=_keywords)
     citation_key: str | None = field(default=None, converter=_non_empty)
     provenance: Mapping[str, Provenance] = field(
-        factory=dict, converter=_provenance, hash=False, repr=False
+        factory=dict, converter=_provenance, eq=False, repr=False
     )
 
     def __attrs_post_init__(self) -> None:
