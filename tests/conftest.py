@@ -37,7 +37,7 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
         if not path.exists():
             pytest.fail(f"golden file {path} is missing; create it with pytest --update-goldens")
         expected = path.read_bytes().decode("utf-8")
-        assert actual == expected, f"output differs from {path} (pytest --update-goldens rewrites it)"
+        assert actual == expected, f"output differs from {path}; --update-goldens rewrites it"
 
     return check
 
