@@ -52,7 +52,10 @@ def varied_papers() -> list[Paper]:
         ),
         Paper(
             title="Attention Is All You Need",
-            authors=[Author(family="Vaswani", given="Ashish"), Author(family="Shazeer", given="Noam")],
+            authors=[
+                Author(family="Vaswani", given="Ashish"),
+                Author(family="Shazeer", given="Noam"),
+            ],
             author_count=8,
             issued=PartialDate(2017),
             container_title="Advances in Neural Information Processing Systems",
@@ -190,7 +193,8 @@ def test_citeproc_renders_every_title_and_author() -> None:
     papers = varied_papers()
     rendered = render_bibliography(export(papers))
     for paper in papers:
-        assert paper.citation_key is not None and paper.title is not None
+        assert paper.citation_key is not None
+        assert paper.title is not None
         entry = rendered[paper.citation_key]
         assert paper.title in entry
         for author in paper.authors:
@@ -275,7 +279,8 @@ def test_arxiv_id_of_a_published_paper_is_kept_without_calling_it_a_preprint() -
     """A report with an arXiv id keeps its own type and publisher and records the id."""
     item = by_id(varied_papers())["openai2023gpt4"]
     assert item["author"] == [{"literal": "OpenAI"}]
-    assert "publisher" not in item and "number" not in item
+    assert "publisher" not in item
+    assert "number" not in item
     assert item["custom"]["arxiv"] == "2303.08774"
 
 
@@ -353,4 +358,5 @@ def test_seed_digest_exports_valid_and_renders(seed_path: Path, csl_schema_path:
     assert len(items) == 45
     for paper, item in zip(papers, items, strict=True):
         assert ("author" in item) == bool(paper.authors)
-        assert paper.title is not None and paper.title in rendered[item["id"]]
+        assert paper.title is not None
+        assert paper.title in rendered[item["id"]]
