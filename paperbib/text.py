@@ -1,18 +1,22 @@
 r"""Cleaning digest text into the model's text convention, and finding its links.
 
-The model's text fields are Unicode plain text with three rules about TeX:
+The model's text fields are Unicode plain text in which ``$...$`` spans are TeX
+math, kept exactly as written (``Re$^3$Dial``), as arXiv and Hugging Face write
+them. Which dollars delimit math follows Pandoc's rule, the one the LaTeX
+writer applies too: the opening ``$`` is followed by a non-space, the closing
+``$`` follows a non-space and is not followed by a digit. So ``$^3$`` is math
+and ``costs $5 and $10`` is two prices. :func:`split_math` is that rule.
 
-* a ``$...$`` (or ``$$...$$``) span is TeX math, kept exactly as written
-  (``Re$^3$Dial``), as arXiv and Hugging Face write it;
-* ``\$`` is a literal dollar sign. It stays escaped in the model because a bare
-  ``$`` would open a math span: ``costs \$5 and \$8`` must not become the math
-  ``$5 and $``. :func:`split_math` is the one definition of where math is;
-* every other backslash is a literal backslash character.
+Any other ``$`` is a literal dollar sign and any backslash a literal backslash.
 
 :func:`clean` turns digest text into that form. It decodes only text-mode LaTeX
 whose meaning is unambiguous, from a small table of our own:
 
 * the escapes ``\%`` ``\&`` ``\_`` ``\#`` ``\{`` ``\}`` and ``\~{}`` ``\^{}``;
+* ``\$``, a literal dollar, becomes ``$`` unless that would make a math span
+  that the digest did not have (``\$x\$``): then every ``\$`` of the text stays
+  as written, a backslash and a dollar, because a literal dollar must never
+  turn into math in the model;
 * accents on a letter, with or without braces: ``\'e``, ``\'{e}``, ``{\"o}``,
   ``\v{c}``, ``\c c``, ``\'\i`` (é ö č ç í). An accent that has no precomposed
   Unicode letter (``\r{x}``) is left as written;
@@ -45,21 +49,16 @@ from paperbib.model import Link, LinkKind
 
 __all__ = ["clean", "decode_latex", "find_links", "fold_whitespace", "link_kind", "split_math"]
 
-# An escape is consumed first, so ``\$`` never opens or closes a span.
-_MATH_OR_ESCAPE = re.compile(
-    r"\\.|(?P<math>\$\$(?:\\.|[^$\\])+?\$\$|\$(?:\\.|[^$\\])+\$)",
-    re.DOTALL,
-)
+# Pandoc's rule (see the module docstring). A backslash escape is consumed
+# first, so that the ``\$`` of digest text never opens or closes a span.
+_MATH_OR_ESCAPE = re.compile(r"\\.|(?P<math>\$(?=[^\s$])[^$]*?[^\s$\\]\$(?!\d))", re.DOTALL)
 
 
 def split_math(text: str) -> list[tuple[str, bool]]:
     r"""Cut ``text`` into ``(segment, is_math)`` pieces, in order.
 
-    A math span runs from an unescaped ``$`` (or ``$$``) to the next one; a
-    ``$`` with no partner is plain text. ``\$`` never delimits math.
-
-    >>> split_math(r"Re$^3$Dial costs \$5")
-    [('Re', False), ('$^3$', True), ('Dial costs \\$5', False)]
+    >>> split_math(r"Re$^3$Dial costs $5 or \$6")
+    [('Re', False), ('$^3$', True), ('Dial costs $5 or \\$6', False)]
     """
     segments: list[tuple[str, bool]] = []
     start = 0
@@ -73,6 +72,10 @@ def split_math(text: str) -> list[tuple[str, bool]]:
     if start < len(text):
         segments.append((text[start:], False))
     return segments
+
+
+def _math_spans(text: str) -> list[str]:
+    return [segment for segment, is_math in split_math(text) if is_math]
 
 
 # Combining marks for TeX's accent commands.
@@ -119,7 +122,7 @@ _COMMAND = re.compile(
     | (?P<name_brace>\{)?
       \\(?P<name>[A-Za-z]+)(?P<end>\{\}|[ \t]+)?
       (?(name_brace)\})
-    | \\(?P<escaped>[%&_\#{}]|[~^](?=\{\}))(?:\{\})?
+    | \\(?P<escaped>[%&_\#{}$]|[~^](?=\{\}))(?:\{\})?
     """,
     re.VERBOSE,
 )
@@ -132,9 +135,9 @@ def _unwrap_style(match: re.Match[str]) -> str:
     return match.group()
 
 
-def _decode_command(match: re.Match[str]) -> str:
+def _decode_command(match: re.Match[str], *, dollars: bool) -> str:
     if (escaped := match.group("escaped")) is not None:
-        return escaped
+        return escaped if dollars or escaped != "$" else match.group()
     mark = _ACCENTS.get(match.group("symbol_accent") or match.group("letter_accent") or "")
     if mark is not None:
         base = match.group("braced") or match.group("bare")
@@ -151,26 +154,35 @@ def _decode_command(match: re.Match[str]) -> str:
     return match.group()
 
 
-def _decode_plain(text: str) -> str:
+def _decode_plain(text: str, *, dollars: bool) -> str:
     if "\\" not in text:
         return text
     previous = None
     while previous != text:  # each round unwraps one level of nested style commands
         previous, text = text, _STYLE.sub(_unwrap_style, text)
-    return _COMMAND.sub(_decode_command, text)
+    return _COMMAND.sub(lambda match: _decode_command(match, dollars=dollars), text)
 
 
 def decode_latex(text: str) -> str:
     r"""Decode the unambiguous text-mode LaTeX in ``text``; math spans are left alone.
 
-    >>> decode_latex(r"2.5\% gain on Caf\'e data (\eg $\alpha$)")
-    '2.5% gain on Café data (\\eg $\\alpha$)'
+    >>> decode_latex(r"2.5\% of \$5 on Caf\'e data (\eg $\alpha$)")
+    '2.5% of $5 on Café data (\\eg $\\alpha$)'
     """
     if "\\" not in text:
         return text
-    return "".join(
-        segment if is_math else _decode_plain(segment) for segment, is_math in split_math(text)
+    segments = split_math(text)
+    decoded = "".join(
+        segment if is_math else _decode_plain(segment, dollars=True)
+        for segment, is_math in segments
     )
+    if "\\$" in text and _math_spans(decoded) != [s for s, is_math in segments if is_math]:
+        # A decoded dollar would pair up as math: keep the escapes instead.
+        decoded = "".join(
+            segment if is_math else _decode_plain(segment, dollars=False)
+            for segment, is_math in segments
+        )
+    return decoded
 
 
 # Invisible characters a copied web page carries (soft hyphens, zero-width
@@ -185,7 +197,9 @@ def fold_whitespace(text: str) -> str:
 
 def clean(text: str) -> str:
     """Digest text in the model's convention: LaTeX decoded, whitespace folded."""
-    return fold_whitespace(decode_latex(text))
+    # Invisible characters go first: one between a dollar and a digit would
+    # otherwise decide whether a span is math and then vanish.
+    return fold_whitespace(decode_latex(_INVISIBLE.sub("", text)))
 
 
 # Characters that cannot appear raw in a URL and so end one found in prose;
