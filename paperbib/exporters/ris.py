@@ -8,9 +8,10 @@ Choices worth knowing:
 - ``TY`` from the paper's kind: ``JOUR``, ``CPAPER``, ``BOOK``, ``CHAP``,
   ``THES``, ``RPRT``, ``DATA``, ``COMP``, and ``GEN`` for preprints and
   everything else. RIS has no preprint type. Zotero writes its own preprints as
-  ``GEN`` and reads ``GEN`` as a journal article, the item type that keeps the
-  DOI, URL and abstract; ``UNPB``, ``INPR`` and ``MANSCPT`` would land as
-  manuscripts, which have no DOI field.
+  ``GEN`` and reads ``GEN`` as a journal article (its import test cases show
+  it), the item type that keeps DOI, URL, abstract and venue. ``INPR`` and
+  ``MANSCPT`` would land as manuscripts, which have no venue field; ``UNPB``
+  is not in Zotero's type map and falls back to journal article too.
 - The venue goes in ``T2``, which Zotero reads as the journal, proceedings or
   book title by type; ``JO`` is not written, as Zotero reads it as the
   journal's abbreviation. An arXiv preprint without a venue gets ``T2  - arXiv``,
@@ -18,7 +19,8 @@ Choices worth knowing:
   Zotero's "Loc. in Archive").
 - ``PY`` is the year; ``DA`` is ``YYYY/MM/DD`` with only the known parts.
 - ``AU`` is ``Family, Given`` or ``Family, Given, Suffix``, a particle staying
-  with the family name (``van der Berg, Jan``); organisations are written whole.
+  with the family name (``van der Berg, Jan``); organisations are written whole
+  (Zotero splits any name at a comma, so "Acme, Inc." reads back as two parts).
 - Authors known only by their number get no ``AU`` line, only a note
   (``N1  - 5 authors``).
 - ``UR`` lines: the paper's landing page first, then every other link.
@@ -58,7 +60,7 @@ ARXIV_VENUE = "arXiv"
 
 # Every character that some reader takes as a line end (str.splitlines' set), and the
 # other control characters, which have no business in a reference either.
-_BREAKS = re.compile(r"\s*[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]+\s*")
+_BREAKS = re.compile(r"\s*[\x00-\x1f\x7f-\x9f\u2028\u2029]+\s*")
 # Hyphens and dashes between a first and a last page, as Zotero splits them.
 _PAGE_RANGE = re.compile(r"\s*[-\u00ad\u2010-\u2015\u2212]+\s*")
 
