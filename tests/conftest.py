@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# The Crossref stand-in fixture lives in tests/standins.py.
+pytest_plugins = ["standins"]
+
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
 GOLDEN = TESTS / "golden"
