@@ -69,12 +69,15 @@ def read_input(path: str | os.PathLike[str]) -> tuple[str, str]:
 
 def write_output(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` as UTF-8 to ``path`` (``-`` for stdout) without ever truncating on failure."""
+    data = text.encode("utf-8")
     if os.fspath(path) == STDIO:
-        sys.stdout.write(text)
+        # Bytes, so that neither the locale's encoding nor newline translation
+        # (CRLF in RIS) can change what is written.
         sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         return
     target = Path(path)
-    data = text.encode("utf-8")
     try:
         mode = target.stat().st_mode
     except FileNotFoundError:

@@ -76,10 +76,12 @@ def plugins(role: Role) -> tuple[Plugin, ...]:
 
 
 def _find(role: Role, name: str) -> Plugin:
-    for candidates in (_builtin(role), plugins(role)):
-        for plugin in candidates:
-            if plugin.name == name:
-                return plugin
+    for plugin in _builtin(role):
+        if plugin.name == name:
+            return plugin
+    for plugin in plugins(role):
+        if plugin.name == name:
+            return plugin
     raise UnknownFormatError(role, name, (p.name for p in plugins(role)))
 
 
