@@ -33,7 +33,7 @@ import socket
 import threading
 import time
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -41,6 +41,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 __all__ = [
     "FAULT_KINDS",
+    "TRANSIENT_FAULT_KINDS",
     "CrossrefStandin",
     "FaultPlan",
     "RequestRecord",
@@ -53,7 +54,8 @@ __all__ = [
 #: no Retry-After. 429-burst: this and the next ``burst - 1`` requests get 429-html.
 #: timeout: no answer until the client gives up. truncated: a 200 whose JSON is cut
 #: in half. html-200: a 200 with an HTML page. reset: the connection closes unanswered.
-FAULT_KINDS: tuple[str, ...] = (
+#: These may pass on a retry; a FaultPlan draws from them unless told otherwise.
+TRANSIENT_FAULT_KINDS: tuple[str, ...] = (
     "500",
     "503",
     "429",
@@ -65,6 +67,8 @@ FAULT_KINDS: tuple[str, ...] = (
     "html-200",
     "reset",
 )
+#: Every kind; "400" answers Crossref's validation-failure body, which no retry cures.
+FAULT_KINDS: tuple[str, ...] = (*TRANSIENT_FAULT_KINDS, "400")
 
 _VALID_SELECT = frozenset(
     """DOI ISBN ISSN URL abstract accepted alternative-id approved archive article-number
@@ -96,7 +100,7 @@ class FaultPlan:
     """
 
     fraction: float = 0.0
-    kinds: tuple[str, ...] = FAULT_KINDS
+    kinds: tuple[str, ...] = TRANSIENT_FAULT_KINDS
     seed: int = 0
     script: tuple[str | None, ...] = ()
     #: How many consecutive requests a 429-burst covers.
@@ -455,6 +459,8 @@ class CrossrefStandin:
 
 class _Handler(BaseHTTPRequestHandler):
     owner: CrossrefStandin
+    _recorded: bool
+    _record_once: Callable[[int], None]
     server_version = "crossref-standin"
     error_content_type = "text/plain"
 
@@ -469,15 +475,24 @@ class _Handler(BaseHTTPRequestHandler):
         polite = "mailto:" in user_agent or "mailto" in query
         active, violation, fault = owner._arrive(polite, self.connection)
         arrival = time.monotonic()
-        status = 0
+        self._recorded = False
+
+        def record(status: int) -> None:
+            # Recorded before the answer goes out: a client that reads the stats
+            # on receiving its answer finds its request there.
+            if not self._recorded:
+                self._recorded = True
+                entry = RequestRecord(
+                    arrival, url.path, query, user_agent, polite, status, fault, violation
+                )
+                owner._record(entry, _route(url.path))
+
+        self._record_once = record
         try:
-            status = self._serve(url.path, query, polite, active, violation, fault)
+            self._serve(url.path, query, polite, active, violation, fault)
         finally:
             active.answered = True
-            record = RequestRecord(
-                arrival, url.path, query, user_agent, polite, status, fault, violation
-            )
-            owner._record(record, _route(url.path))
+            record(0)
 
     def _serve(
         self,
@@ -521,6 +536,13 @@ class _Handler(BaseHTTPRequestHandler):
             title = "500 Internal Server Error" if fault == "500" else "503 Service Unavailable"
             body = _HTML_ERROR.format(title).encode()
             return self._send(active, int(fault), body, "text/html", headers)
+        if fault == "400":
+            failure = _validation_failure(
+                "parameter-not-allowed",
+                "query.*",
+                "This route does not support field query parameters",
+            )
+            return self._send(active, 400, failure.body, "application/json;charset=utf-8", headers)
         if fault == "html-200":
             return self._send(active, 200, _HTML_200, "text/html", headers)
         status, body, content_type = owner.answer(path, query)
@@ -541,6 +563,7 @@ class _Handler(BaseHTTPRequestHandler):
         # The request leaves flight before its first byte goes out, so a client
         # that starts its next request on receiving this answer never overlaps it.
         active.answered = True
+        self._record_once(status)
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
