@@ -107,17 +107,17 @@ _STYLE_WRAPPERS = "|".join(
 )
 _STYLE_SWITCHES = "|".join("bf it sl sc tt rm sf em bfseries itshape scshape".split())
 _GROUP_BODY = r"(?:[^{}]|\{[^{}]*\})*"  # one level of nested braces
-# ``\\`` comes first in each pattern so that a TeX line break is never read as
-# the start of the command after it.
+# Escapes (``\\``, ``\{``) come first in each pattern so that their second
+# character is never read as the start of a command.
 _STYLE = re.compile(
-    rf"\\\\|\\(?:{_STYLE_WRAPPERS})\s*\{{(?P<arg>{_GROUP_BODY})\}}"
+    rf"\\[^A-Za-z]|\\(?:{_STYLE_WRAPPERS})\s*\{{(?P<arg>{_GROUP_BODY})\}}"
     rf"|\{{\\(?:{_STYLE_SWITCHES})\s+(?P<switched>{_GROUP_BODY})\}}"
 )
 _COMMAND = re.compile(
     r"""\\\\
     | (?P<accent_brace>\{)?
       \\(?:(?P<symbol_accent>['`^"~=.])|(?P<letter_accent>[uvHckrd])(?:\s+|(?=\{)))
-      (?:\{(?P<braced>[A-Za-z]|\\[ij])\}|(?P<bare>[A-Za-z]|\\[ij](?![A-Za-z])(?:\{\})?))
+      (?:\{(?P<braced>[A-Za-z]|\\[ij])\}|(?P<bare>[A-Za-z]|\\[ij](?![A-Za-z])(?:\{\}|[ \t]+)?))
       (?(accent_brace)\})
     | (?P<name_brace>\{)?
       \\(?P<name>[A-Za-z]+)(?P<end>\{\}|[ \t]+)?
