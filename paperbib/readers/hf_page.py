@@ -34,8 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
-
-from attrs import frozen
+from typing import NamedTuple
 
 from paperbib.model import Kind, Paper, PartialDate, Problem
 from paperbib.plugins import ReadContext, Reader
@@ -88,14 +87,13 @@ _SIGNATURE = re.compile(r"^[ \t]*•[ \t]*\d+ authors?[ \t]*\r?\n(?:[ \t]*\r?\n)
 _HEADER = re.compile(r"^byAK and the research community\r?$", re.M)
 
 
-@frozen
-class _Line:
+# Plain named tuples: an attrs class costs about a millisecond of start-up each.
+class _Line(NamedTuple):
     number: int
     text: str
 
 
-@frozen
-class _ListedDate:
+class _ListedDate(NamedTuple):
     """A date line read: the day (its year perhaps not shown) and the upvotes."""
 
     month: int
@@ -279,10 +277,13 @@ def _block(
 def _stray(pending: Sequence[_Line], context: ReadContext) -> Problem:
     first = pending[0]
     excerpt = first.text if len(first.text) <= 60 else first.text[:57] + "..."
-    count = f"{len(pending)} lines" if len(pending) > 1 else "1 line"
+    more = len(pending) - 1
+    what = f"this line ({excerpt!r})" + (
+        f" and {more} more after it belong" if more else " belongs"
+    )
     return Problem(
         context.source,
         first.number,
-        f"{count} from here ({excerpt!r}) belong to no paper: a paper block ends with "
-        "'• N authors', '·' and a date; complete the block or delete the lines",
+        f"{what} to no paper: a paper block ends with '• N authors', '·' and a date; "
+        "complete the block or delete the text",
     )
