@@ -110,6 +110,8 @@ class _ListedDate(NamedTuple):
             year -= 1
         while self.month == 2 and self.day == 29 and not _is_leap(year):
             year -= 1
+        if year < dt.MINYEAR:
+            raise _DateError(f"no year on or before {reference} has this day")
         return dt.date(year, self.month, self.day)
 
 
@@ -133,9 +135,9 @@ def _parse_date(text: str) -> _ListedDate | None:
     year = int(match["year"]) if match["year"] else None
     try:
         # Year 2000 was a leap year, so a year-less Feb 29 passes.
-        dt.date(year or 2000, month, day)
+        dt.date(2000 if year is None else year, month, day)
     except ValueError:
-        shown = f"{match['month']} {day}" + (f", {year}" if year is not None else "")
+        shown = f"{match['month']} {match['day']}" + (f", {match['year']}" if match["year"] else "")
         raise _DateError(f"{shown} is not a day of the calendar") from None
     upvotes = int(match["upvotes"]) if match["upvotes"] else None
     return _ListedDate(month, day, year, upvotes)
@@ -174,6 +176,14 @@ class DailyPapersPageReader(Reader):
         while index < len(lines):
             line = lines[index]
             index += 1
+            if line.text.startswith(_SEPARATOR):
+                # A separator outside an authors line's date slot: the block lost
+                # its authors line. Its date goes with it, not to the page.
+                if index < len(lines) and _DATE.fullmatch(lines[index].text):
+                    index += 1
+                yield _no_authors(pending or [line], context)
+                pending = []
+                continue
             authors = _AUTHORS.fullmatch(line.text)
             if authors is None:
                 page_date = _page_date(line.text)
@@ -183,7 +193,12 @@ class DailyPapersPageReader(Reader):
                 if pending:
                     yield _stray(pending, context)
                     pending = []
-                reference = page_date.resolve(context.as_of)
+                try:
+                    reference = page_date.resolve(context.as_of)
+                except _DateError as error:
+                    yield Problem(
+                        context.source, line.number, f"cannot place the page date: {error}"
+                    )
                 continue
             date_line, index = _date_line(lines, index, line, authors["date"])
             yield _block(pending, line, int(authors["count"]), date_line, reference, context)
@@ -259,7 +274,12 @@ def _block(
             date_line.number,
             f"cannot read the date {date_line.text!r} of {title!r}; write {_DATE_EXAMPLE}",
         )
-    published = listed.resolve(reference)
+    try:
+        published = listed.resolve(reference)
+    except _DateError as error:
+        return Problem(
+            context.source, date_line.number, f"cannot place the date of {title!r}: {error}"
+        )
     abstract = clean(" ".join(line.text for line in pending[1:]))
     paper = Paper(
         title=title,
@@ -274,11 +294,24 @@ def _block(
     return paper.with_provenance("hf-page", f"{context.source}:{heading.number}")
 
 
+def _no_authors(pending: Sequence[_Line], context: ReadContext) -> Problem:
+    first = pending[0]
+    return Problem(
+        context.source,
+        first.number,
+        f"the block starting with {_excerpt(first.text)!r} has no '• N authors' line "
+        "before its '·' and date; add it (such as '• 3 authors') or delete the block",
+    )
+
+
+def _excerpt(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _stray(pending: Sequence[_Line], context: ReadContext) -> Problem:
     first = pending[0]
-    excerpt = first.text if len(first.text) <= 60 else first.text[:57] + "..."
     more = len(pending) - 1
-    what = f"this line ({excerpt!r})" + (
+    what = f"this line ({_excerpt(first.text)!r})" + (
         f" and {more} more after it belong" if more else " belongs"
     )
     return Problem(
