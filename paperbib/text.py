@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urlsplit
 
 from paperbib.model import Link, LinkKind
 
@@ -224,6 +223,11 @@ def _trim_url(url: str) -> str:
     return url
 
 
+# Host and path, past any user name and port; unlike urllib's urlsplit, it
+# cannot fail on a malformed URL found in prose.
+_URL_PARTS = re.compile(
+    r"https?://(?:[^/?#@]*@)?(?P<host>[^/?#:]*)(?::[^/?#]*)?(?P<path>[^?#]*)", re.IGNORECASE
+)
 _CODE_HOSTS = frozenset({"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitee.com"})
 # Static-site hosts that abstracts use almost only for project pages.
 _PROJECT_HOST_SUFFIXES = (".github.io", ".gitlab.io", ".pages.dev", ".netlify.app")
@@ -237,9 +241,9 @@ def link_kind(url: str) -> LinkKind:
     >>> link_kind("https://github.com/ICTMCG/M3FEND")
     <LinkKind.CODE: 'code'>
     """
-    parts = urlsplit(url)
-    host = (parts.hostname or "").removeprefix("www.")
-    path = parts.path
+    parts = _URL_PARTS.match(url)
+    host = parts["host"].lower().removeprefix("www.") if parts else ""
+    path = parts["path"] if parts else ""
     if (
         path.lower().endswith(".pdf")
         or (host in _ARXIV_HOSTS and path.startswith("/pdf/"))
