@@ -12,6 +12,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import paperbib
 from paperbib import registry
@@ -277,6 +279,73 @@ def test_an_abstract_without_its_title_is_a_problem() -> None:
     assert isinstance(problem, Problem)
     assert "no title line" in problem.message
     assert problem.line == 1
+
+
+def test_a_block_without_its_authors_line_is_a_problem_and_keeps_the_page_date() -> None:
+    """A block that lost its authors line is reported; its date does not become the page's."""
+    page = "Dec 11\n\nLost Authors\n\nAn abstract.\n\n·\nMar 3\n\n" + block("Following", "Dec 12")
+    problem, paper = read(page, dt.date(2026, 11, 27))
+    assert isinstance(problem, Problem)
+    assert problem.line == 3
+    assert "no '• N authors' line" in problem.message
+    assert isinstance(paper, Paper)
+    assert paper.title == "Following"
+    assert paper.issued == PartialDate(2024, 12, 12)
+
+
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [
+        (block("Title", "Feb 7, 0000"), "Feb 7, 0000 is not a day of the calendar"),
+        ("Jan 1, 0001\n\n" + block("Title", "Dec 31"), "no year on or before 0001-01-01"),
+    ],
+)
+def test_dates_outside_the_calendar_are_problems(page: str, message: str) -> None:
+    """Years the calendar cannot hold are reported, not raised."""
+    (problem,) = read(page)
+    assert isinstance(problem, Problem)
+    assert message in problem.message
+
+
+_LINES = st.sampled_from(
+    [
+        "",
+        "A Title",
+        "An abstract with a link https://github.com/lab/x.",
+        "  • 3 authors",
+        "1 authors · Feb 7",
+        "·",
+        "· Jul 18 1",
+        "Feb 7",
+        "Feb 29",
+        "Dec 26, 2024 4",
+        "Feb 30",
+        "Foo 12",
+        "Daily Papers",
+        "Next",
+        "\r",
+        "\ufeff",
+    ]
+)
+
+
+@given(st.lists(_LINES, max_size=30), st.dates())
+def test_any_arrangement_of_page_lines_reads_without_raising(
+    lines: list[str], as_of: dt.date
+) -> None:
+    """Whatever order lines come in, each authors line gives a paper or a problem."""
+    text = "\n".join(lines)
+    records = list(DailyPapersPageReader().read(text, ReadContext("page.txt", as_of)))
+    authors_lines = sum(1 for line in lines if "authors" in line)
+    assert len(records) >= authors_lines
+    for record in records:
+        if isinstance(record, Paper):
+            assert record.title
+            assert record.author_count is not None
+            assert record.issued is not None
+        else:
+            assert record.line is not None
+            assert record.message
 
 
 def test_date_on_the_authors_line_or_after_the_separator() -> None:

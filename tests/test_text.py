@@ -240,3 +240,15 @@ def test_text_without_a_real_url_has_no_links() -> None:
 def test_links_are_typed_by_host_and_path(url: str, kind: LinkKind) -> None:
     """Code hosts, project sites, paper pages and PDFs are told apart; the rest is other."""
     assert link_kind(url) is kind
+
+
+@given(st.text())
+def test_any_text_cleans_to_one_line_and_yields_valid_links(text: str) -> None:
+    """Whatever a digest holds, cleaning gives single-spaced text and links are valid URLs."""
+    cleaned = clean(text)
+    assert cleaned == cleaned.strip()
+    assert "  " not in cleaned
+    assert not any(ch in cleaned for ch in "\n\r\t\x00\u00ad\u200b")
+    for link in find_links(text + " https://" + text):
+        assert link.url.startswith(("http://", "https://"))
+        assert link.kind is link_kind(link.url)
