@@ -95,7 +95,7 @@ def test_mangled_block_is_reported_and_the_rest_exported(tmp_path: Path) -> None
     out = tmp_path / "out.ris"
     result = run("export", str(digest), "-o", str(out))
     assert result.exit_code == 1
-    [problem] = result.stderr.splitlines()
+    [problem] = [line for line in result.stderr.splitlines() if line.startswith(str(digest))]
     first_line, last_line = 10, 16  # the mangled block's title and date lines
     where, _, message = problem.partition(": ")
     assert where.startswith(f"{digest}:")
@@ -109,7 +109,7 @@ def test_mangled_block_is_reported_and_the_rest_exported(tmp_path: Path) -> None
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"", "the input is empty"), (b"%PDF-1.5\n\x00\x00\x01", "binary file")],
+    [(b"", "the input is empty"), (b"%PDF-1.5\n\x00\x00\x01", "this is a binary file")],
 )
 def test_unreadable_input_fails_without_touching_the_output(
     tmp_path: Path, content: bytes, message: str
