@@ -6,14 +6,14 @@ import codecs
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from paper_dump import papers_json
 
 import paperbib
 from paperbib import registry
@@ -456,31 +456,9 @@ def test_other_text_is_not_taken_for_a_page(text: str) -> None:
 # --- The example digest ------------------------------------------------------------
 
 
-def _as_json(value: Any) -> Any:
-    if isinstance(value, Paper | Link):
-        return {
-            field.name: _as_json(getattr(value, field.name)) for field in attrs.fields(type(value))
-        }
-    if isinstance(value, PartialDate):
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Kind | LinkKind):
-        return value.value
-    if isinstance(value, tuple):
-        return [_as_json(item) for item in value]
-    if isinstance(value, Mapping):  # provenance, grouped by where the fields came from
-        fields: dict[str, list[str]] = {}
-        for name, where in value.items():
-            fields.setdefault(f"{where.source} {where.location}", []).append(name)
-        return fields
-    return value
-
-
 def test_example_digest_reads_as_the_reviewed_papers(golden: Callable[[str, str], None]) -> None:
     """The bundled example reads, field by field, into exactly the reviewed papers."""
     text = EXAMPLE.read_text(encoding="utf-8")
     digest = paperbib.loads(text, "hf-page", source="examples/daily-papers.txt", as_of=SEED_AS_OF)
     assert digest.problems == ()
-    dump = json.dumps([_as_json(paper) for paper in digest], ensure_ascii=False, indent=2)
-    golden("daily-papers.papers.json", dump + "\n")
+    golden("daily-papers.papers.json", papers_json(digest))
