@@ -2,6 +2,7 @@
 
 from paperbib._version import __version__
 from paperbib.api import dump, dumps, load, loads
+from paperbib.dedup import deduplicate
 from paperbib.errors import (
     FormatError,
     InputError,
@@ -41,6 +42,7 @@ __all__ = [
     "UndetectedFormatError",
     "UnknownFormatError",
     "__version__",
+    "deduplicate",
     "dump",
     "dumps",
     "load",

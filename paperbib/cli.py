@@ -14,6 +14,7 @@ import click
 
 from paperbib import api, io, registry
 from paperbib._version import __version__
+from paperbib.dedup import deduplicate
 from paperbib.errors import FormatError, InputError, OutputError, UnknownFormatError
 from paperbib.model import Paper
 from paperbib.plugins import Reader
@@ -118,6 +119,10 @@ def export(
     if not papers:
         _error("no papers to export; nothing was written")
         sys.exit(EXIT_PROBLEMS)
+    merged = deduplicate(papers)
+    for conflict in merged.conflicts:
+        click.echo(f"paperbib: warning: {conflict}", err=True)
+    papers = list(merged.papers)
     try:
         api.dump(papers, output, to_format, unicode=unicode)
     except OutputError as error:

@@ -41,12 +41,21 @@ cost an import on every CLI start.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
 from paperbib.model import Link, LinkKind
 
-__all__ = ["clean", "decode_latex", "find_links", "fold_whitespace", "link_kind", "split_math"]
+__all__ = [
+    "clean",
+    "decode_latex",
+    "find_links",
+    "fold_whitespace",
+    "link_kind",
+    "normalise_title",
+    "split_math",
+]
 
 # Pandoc's rule (see the module docstring). A backslash escape is consumed
 # first, so that the ``\$`` of digest text never opens or closes a span.
@@ -273,3 +282,39 @@ def find_links(text: str) -> tuple[Link, ...]:
     urls = (_trim_url(match.group()) for match in _URL.finditer(text))
     unique = dict.fromkeys(url for url in urls if _HAS_HOST.match(url))
     return tuple(Link(url, link_kind(url)) for url in unique)
+
+
+_TAG = re.compile(r"<[^>]*>")
+_TEX_COMMAND = re.compile(r"\\([A-Za-z]+|.)")
+_TEX_SYNTAX = str.maketrans("", "", "$^_{}")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _tex_command(match: re.Match[str]) -> str:
+    """A Greek letter command becomes its letter; others vanish, their arguments stay."""
+    name = match.group(1)
+    if len(name) == 1:
+        return name if not name.isalpha() else ""
+    case = "CAPITAL" if name[0].isupper() else "SMALL"
+    try:
+        return unicodedata.lookup(f"GREEK {case} LETTER {name.upper()}")
+    except KeyError:
+        return ""
+
+
+def normalise_title(text: str) -> str:
+    """Reduce a title to lower-case words, free of markup, accents and punctuation.
+
+    Titles that differ only in case, accents, punctuation, LaTeX or HTML markup
+    normalise to the same string.
+
+    >>> normalise_title("Re$^3$Dial: <i>Retrieve</i> \\\\& Rescale")
+    're3dial retrieve and rescale'
+    """
+    text = html.unescape(_TAG.sub("", text))
+    text = _TEX_COMMAND.sub(_tex_command, text)
+    # Math shifts, scripts and groups: "Re$^{3}$Dial" is "Re3Dial".
+    text = text.translate(_TEX_SYNTAX)
+    decomposed = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(_NOT_WORD.sub(" ", text.replace("&", " and ")).split())

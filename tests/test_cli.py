@@ -189,3 +189,15 @@ def test_console_script_runs_as_a_module(tmp_path: Path) -> None:
     )
     assert completed.returncode == 1
     assert "no papers to export" in completed.stderr
+
+
+def test_papers_named_by_two_inputs_are_exported_once(tmp_path: Path) -> None:
+    """The same paper in two digests becomes one entry; the export still succeeds."""
+    first = tmp_path / "monday.txt"
+    first.write_text(GOOD_BLOCK)
+    second = tmp_path / "tuesday.txt"
+    second.write_text(GOOD_BLOCK.replace("Mar 3, 2025 7", "Mar 3, 2025 12"))
+    result = run("export", str(first), str(second), "--to", "csljson")
+    assert result.exit_code == 0, result.stderr
+    [item] = json.loads(result.stdout)
+    assert item["custom"]["upvotes"] == 12
