@@ -90,13 +90,18 @@ PUBLIC_LIMITS = PoolLimits(rate=5.0, concurrency=1)
 POLITE_LIMITS = PoolLimits(rate=10.0, concurrency=3)
 
 # Crossref counts arrivals in a sliding one-second window, but we can only time
-# starts: habanero opens a new HTTP client for every call, so a request reaches
-# the server some 5-100 ms after it starts, more when threads contend for the
-# GIL. Starts spaced at 1/(0.85 * rate) let rate + 1 consecutive arrivals spread
-# over 1/0.85 = 1.18 s, so up to 175 ms of jitter never puts rate + 1 arrivals
-# into one second, for 15% of the nominal rate. The in-flight limit needs no
-# margin: a request cannot reach the server before the previous answer left it.
-RATE_MARGIN = 0.85
+# starts. Between the two, habanero builds a new HTTP client for every call, and
+# the SSL context in it costs some 60-70 ms of CPU that threads cannot share (the
+# GIL is held while the CA bundle loads); on a busy interpreter a request reached
+# the stand-in 50-270 ms after its start (median 180 ms at 8.5 starts/s, three
+# threads). Rate + 1 arrivals fit into one interval only if the delay of the
+# first exceeds that of the last by more than rate / paced_rate - 1 seconds: at
+# 0.8 of the rate that is 250 ms, beyond the spread measured; at 0.85 (176 ms) the
+# stand-in saw violations. The margin rarely costs throughput: with Crossref's
+# usual 0.3-1 s answers, three in flight stay under 8 requests/s anyway. The
+# in-flight limit needs no margin: a request cannot reach the server before the
+# previous answer left it.
+RATE_MARGIN = 0.8
 
 
 class CrossrefSource:
