@@ -268,6 +268,7 @@ class CrossrefStandin:
     def start(self) -> CrossrefStandin:
         if self._server is not None:
             raise RuntimeError("the stand-in is already running")
+        self._stopping.clear()
         standin = self
 
         class Handler(_Handler):

@@ -185,17 +185,16 @@ class CrossrefSource:
                 return {}
             raise
         message = body.get("message") if isinstance(body, dict) else None
-        if not isinstance(message, dict) or _item_doi(message) != doi:
-            raise SourceError(
-                SOURCE, f"looking up {doi}: the answer is not that work", transient=True
-            )
-        return {doi: message}
+        if not isinstance(message, dict):
+            raise SourceError(SOURCE, f"looking up {doi}: the answer holds no work", transient=True)
+        # An alias DOI answers with its primary work: not found, as in the filter route.
+        return {doi: message} if _item_doi(message) == doi else {}
 
     def _request(self, what: str, call: Callable[[Any], Any]) -> Any:
         try:
             return call(self._crossref)
         except Exception as error:
-            failure = classify_failure(error)
+            failure = _classify(error)
             if failure is None:
                 raise
             raise SourceError(
@@ -228,7 +227,7 @@ def doi_batches(dois: Iterable[str]) -> list[list[str]]:
 
 
 @frozen
-class Failure:
+class _Failure:
     """What went wrong with a request, in the terms :class:`SourceError` needs."""
 
     message: str
@@ -241,7 +240,7 @@ class Failure:
 _TRANSIENT_STATUSES = frozenset({408, 425, 429})
 
 
-def classify_failure(error: BaseException) -> Failure | None:
+def _classify(error: BaseException) -> _Failure | None:
     """Say what a habanero / httpx2 exception means, or None if it is not a request failure.
 
     habanero raises RequestError, RuntimeError wrapping an httpx2 error, the
@@ -259,26 +258,26 @@ def classify_failure(error: BaseException) -> Failure | None:
         return _status_failure(response.status_code, detail, response.headers)
     transport = _on_chain(error, httpx2.HTTPError)
     if isinstance(transport, httpx2.TimeoutException):
-        return Failure(f"timed out ({type(transport).__name__})", transient=True)
+        return _Failure(f"timed out ({type(transport).__name__})", transient=True)
     if isinstance(transport, httpx2.HTTPError):
-        return Failure(f"network error: {transport}", transient=True)
+        return _Failure(f"network error: {transport}", transient=True)
     if isinstance(error, RequestError):
         status = int(error.status_code)
         if status < 400:
             # habanero's check_json: a success whose body is not JSON (a proxy page).
-            return Failure(
+            return _Failure(
                 f"HTTP {status} with a body that is not JSON: {str(error.error)[:80]!r}",
                 transient=True,
                 status=status,
             )
-        return Failure(f"HTTP {status}: {error.error}", transient=status >= 500, status=status)
-    if isinstance(error, RuntimeError) and "HTTP" in str(error):
-        # "An unknown problem occurred with an HTTP request": an empty answer.
-        return Failure(str(error), transient=True)
+        return _Failure(f"HTTP {status}: {error.error}", transient=status >= 500, status=status)
+    if isinstance(error, RuntimeError):
+        # habanero's own word for an HTTP request that went wrong in some other way.
+        return _Failure(str(error), transient=True)
     if isinstance(error, json.JSONDecodeError | UnicodeDecodeError):
-        return Failure(f"the answer is not valid JSON: {error}", transient=True)
+        return _Failure(f"the answer is not valid JSON: {error}", transient=True)
     if isinstance(error, KeyError | TypeError | IndexError | AttributeError):
-        return Failure(f"the answer is not Crossref's JSON envelope ({error!r})", transient=True)
+        return _Failure(f"the answer is not Crossref's JSON envelope ({error!r})", transient=True)
     return None
 
 
@@ -298,9 +297,9 @@ def _response_on_chain(error: BaseException, kind: type[BaseException]) -> Any:
     return None if found is None else found.response  # type: ignore[attr-defined]
 
 
-def _status_failure(status: int, detail: str, headers: Mapping[str, str]) -> Failure:
+def _status_failure(status: int, detail: str, headers: Mapping[str, str]) -> _Failure:
     transient = status in _TRANSIENT_STATUSES or status >= 500
-    return Failure(
+    return _Failure(
         f"HTTP {status} {detail}".rstrip(),
         transient=transient,
         status=status,
@@ -519,7 +518,8 @@ def _orcid(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     try:
-        return Author(literal="x", orcid=value).orcid
+        # The model's own check decides what counts as an ORCID iD.
+        return Author(literal="-", orcid=value).orcid
     except ValueError:
         return None
 
