@@ -1,0 +1,239 @@
+"""Matching a digest's paper to Crossref works: precise, and abstaining when unsure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from paperbib.enrich.matching import (
+    MATCH_THRESHOLD,
+    Verdict,
+    confirm,
+    decide,
+    normalise_title,
+    title_similarity,
+)
+from paperbib.model import ArxivId, Author, Paper
+
+TITLE = "Re$^3$Dial: Retrieve, Reorganize and Rescale Dialogue Corpus for Long-Turn Pre-training"
+LISTED = dt.date(2024, 12, 11)
+
+
+def work(
+    doi: str,
+    title: str,
+    *,
+    type: str = "journal-article",
+    year: int = 2025,
+    authors: int | list[str] = 5,
+    **fields: Any,
+) -> dict[str, Any]:
+    """A work as Crossref's /works answer shapes it."""
+    names = [f"Author{i}" for i in range(authors)] if isinstance(authors, int) else authors
+    return {
+        "DOI": doi,
+        "type": type,
+        "title": [title],
+        "author": [{"given": "A.", "family": name, "sequence": "additional"} for name in names],
+        "issued": {"date-parts": [[year, 3]]},
+        "container-title": ["Journal of Dialogue Systems"],
+        **fields,
+    }
+
+
+def digest_paper(title: str = TITLE, **fields: Any) -> Paper:
+    """A paper as a Daily Papers digest gives it: a title, an author count, a listing date."""
+    fields.setdefault("author_count", 5)
+    return Paper(title=title, listed=LISTED, **fields)
+
+
+def test_an_exact_title_matches() -> None:
+    """The record with the digest's title, year and author count is matched, with its DOI."""
+    outcome = decide(digest_paper(), [work("10.5555/dial.1", TITLE)])
+    assert outcome.verdict is Verdict.MATCHED
+    assert outcome.doi == "10.5555/dial.1"
+    assert outcome.score is not None
+    assert outcome.score >= MATCH_THRESHOLD
+    assert outcome.record is not None
+    assert outcome.record.container_title
+
+
+@pytest.mark.parametrize(
+    ("digest_title", "crossref_title"),
+    [
+        pytest.param("Deep Residual Learning for Image Recognition",
+                     "DEEP RESIDUAL LEARNING FOR IMAGE RECOGNITION", id="case"),
+        pytest.param("Schrodinger Bridges for Unpaired Image Translation",
+                     "Schrödinger Bridges for Unpaired Image Translation", id="accents"),
+        pytest.param("Long-Turn Dialogue Pre-training, Revisited.",
+                     "Long Turn Dialogue Pretraining Revisited", id="punctuation"),
+        pytest.param(TITLE,
+                     "Re<sup>3</sup>Dial: Retrieve, Reorganize and Rescale Dialogue Corpus "
+                     "for Long-Turn Pre-training", id="latex-vs-html"),
+        pytest.param("$\\alpha$-Blending of \\textit{Sparse} Experts",
+                     "\N{GREEK SMALL LETTER ALPHA}-Blending of <i>Sparse</i> Experts",
+                     id="latex-commands"),
+        pytest.param("Spectral Normalisation for Generative Adversarial Networks",
+                     "Spectral Normalization for Generative Adversarial Networks",
+                     id="spelling"),
+    ],
+)  # fmt: skip
+def test_titles_differing_only_in_form_match(digest_title: str, crossref_title: str) -> None:
+    """Case, accents, punctuation, LaTeX versus HTML and spelling do not stop a match."""
+    outcome = decide(digest_paper(digest_title), [work("10.5555/x.1", crossref_title)])
+    assert outcome.verdict is Verdict.MATCHED
+    assert outcome.doi == "10.5555/x.1"
+
+
+def test_a_changed_subtitle_still_matches() -> None:
+    """A published title that keeps a distinctive main title but rewrites the subtitle matches."""
+    paper = digest_paper("Sparse Routing for Mixture-of-Experts Models: A Study of Expert Collapse")
+    published = work(
+        "10.5555/moe.7",
+        "Sparse Routing for Mixture-of-Experts Models",
+        subtitle=["Preventing Expert Collapse at Scale"],
+    )
+    assert decide(paper, [published]).doi == "10.5555/moe.7"
+
+
+def test_a_correction_notice_is_not_the_paper() -> None:
+    """Notices carrying the title (by update-to or by their wording) are never matched."""
+    flagged = work(
+        "10.5555/dial.c1",
+        TITLE,
+        **{"update-to": [{"DOI": "10.5555/dial.1", "type": "correction", "label": "Correction"}]},
+    )
+    worded = work("10.5555/dial.c2", f"Correction to: {TITLE}")
+    alone = decide(digest_paper(), [flagged, worded])
+    assert alone.verdict is Verdict.NOT_FOUND
+    assert {c.doi for c in alone.candidates if c.rejected} == {"10.5555/dial.c1", "10.5555/dial.c2"}
+    beside = decide(digest_paper(), [worded, flagged, work("10.5555/dial.1", TITLE)])
+    assert (beside.verdict, beside.doi) == (Verdict.MATCHED, "10.5555/dial.1")
+
+
+def test_a_peer_review_of_the_paper_is_not_the_paper() -> None:
+    """A peer-review record with the paper's exact title is reported as rejected, not matched."""
+    review = work("10.5555/dial.r1", TITLE, type="peer-review")
+    outcome = decide(digest_paper(), [review])
+    assert outcome.verdict is Verdict.NOT_FOUND
+    assert outcome.doi is None
+    (candidate,) = outcome.candidates
+    assert candidate.doi == "10.5555/dial.r1"
+    assert candidate.rejected is not None
+    assert "peer-review" in candidate.rejected
+
+
+def test_a_book_with_the_same_title_is_not_the_paper() -> None:
+    """A monograph sharing the paper's title does not match."""
+    book = work("10.5555/book.1", "Neural Machine Translation", type="book", authors=["Koehn"])
+    paper = digest_paper("Neural Machine Translation", author_count=1)
+    assert decide(paper, [book]).verdict is Verdict.NOT_FOUND
+
+
+def test_a_same_title_paper_from_another_decade_is_not_the_paper() -> None:
+    """Twenty years before the preprint, a record with the same title is another paper."""
+    old = work("10.5555/old.1", TITLE, year=2004)
+    outcome = decide(digest_paper(), [old])
+    assert outcome.verdict is Verdict.NOT_FOUND
+    assert outcome.candidates[0].rejected is not None
+
+
+def test_publication_years_after_the_preprint_are_accepted_within_the_window() -> None:
+    """Published two years after the listing still matches; six years after does not."""
+    assert decide(digest_paper(), [work("10.5555/a", TITLE, year=2026)]).doi == "10.5555/a"
+    late = decide(digest_paper(), [work("10.5555/a", TITLE, year=2030)])
+    assert late.verdict is Verdict.NOT_FOUND
+
+
+def test_two_near_identical_candidates_are_ambiguous() -> None:
+    """Two distinct records that fit equally well: no DOI, both reported with their scores."""
+    first = work("10.5555/twin.1", TITLE)
+    second = work("10.5555/twin.2", TITLE.replace("$^3$", "<sup>3</sup>"), year=2026)
+    outcome = decide(digest_paper(), [first, second])
+    assert outcome.verdict is Verdict.AMBIGUOUS
+    assert outcome.doi is None
+    assert outcome.record is None
+    assert {c.doi for c in outcome.candidates} == {"10.5555/twin.1", "10.5555/twin.2"}
+    assert all(c.score >= MATCH_THRESHOLD for c in outcome.candidates)
+
+
+def test_a_preprint_record_gives_way_to_its_published_version() -> None:
+    """A posted-content record next to the journal article with the same title is no rival."""
+    preprint = work("10.5555/pre.1", TITLE, type="posted-content", year=2024)
+    article = work("10.5555/dial.1", TITLE)
+    outcome = decide(digest_paper(), [preprint, article])
+    assert (outcome.verdict, outcome.doi) == (Verdict.MATCHED, "10.5555/dial.1")
+
+
+def test_a_title_with_one_content_word_changed_is_another_paper() -> None:
+    """The record of a different paper whose title differs in one key word is not matched."""
+    paper = digest_paper("Deep Residual Learning for Image Recognition")
+    other = work("10.5555/other", "Deep Residual Learning for Image Restoration")
+    assert decide(paper, [other]).verdict is Verdict.NOT_FOUND
+
+
+def test_known_family_names_that_disagree_prevent_a_match() -> None:
+    """The same title by entirely different authors is not the digest's paper."""
+    named = digest_paper(authors=[Author("Okafor"), Author("Lindqvist")], author_count=2)
+    strangers = work("10.5555/dial.9", TITLE, authors=["Tanaka", "Moreau"])
+    assert decide(named, [strangers]).verdict is Verdict.NOT_FOUND
+    colleagues = work("10.5555/dial.1", TITLE, authors=["Okafor", "Lindqvist"])
+    assert decide(named, [strangers, colleagues]).doi == "10.5555/dial.1"
+
+
+def test_a_record_naming_the_digests_arxiv_preprint_matches_despite_a_new_title() -> None:
+    """The publisher's has-preprint link to the same arXiv id identifies the paper."""
+    paper = digest_paper(arxiv=ArxivId.parse("2412.01234"))
+    retitled = work(
+        "10.5555/new.1",
+        "Scaling Dialogue Corpora by Retrieval",
+        relation={
+            "has-preprint": [{"id-type": "arxiv", "id": "2412.01234", "asserted-by": "subject"}]
+        },
+    )
+    assert decide(paper, [retitled]).doi == "10.5555/new.1"
+    other = work(
+        "10.5555/new.2",
+        TITLE,
+        relation={
+            "has-preprint": [{"id-type": "arxiv", "id": "2301.00001", "asserted-by": "subject"}]
+        },
+    )
+    assert decide(paper, [other]).verdict is Verdict.NOT_FOUND
+
+
+def test_no_results_is_not_found() -> None:
+    """An empty search answer is not_found with no score."""
+    outcome = decide(digest_paper(), [])
+    assert (outcome.verdict, outcome.score, outcome.candidates) == (Verdict.NOT_FOUND, None, ())
+
+
+def test_a_doi_lookup_confirms_the_record_unless_its_title_differs() -> None:
+    """The digest's DOI is trusted, except when the record's title plainly is another paper's."""
+    paper = digest_paper(doi="10.5555/dial.1")
+    assert confirm(paper, work("10.5555/dial.1", TITLE)).verdict is Verdict.MATCHED
+    typo = confirm(paper, work("10.5555/dial.1", "Protein Folding with Graph Kernels"))
+    assert typo.verdict is Verdict.NOT_FOUND
+    assert confirm(paper, None).verdict is Verdict.NOT_FOUND
+    untitled = Paper(doi="10.5555/dial.1")
+    assert confirm(untitled, work("10.5555/dial.1", TITLE)).verdict is Verdict.MATCHED
+
+
+def test_normalised_titles_drop_markup_accents_and_punctuation() -> None:
+    """Forms a title takes in digests and in Crossref normalise to the same words."""
+    forms = [
+        "Ré$^{3}$Dial & Friends: a <i>Study</i>",
+        "RE<sup>3</sup>DIAL and friends - A study",
+        "Re\\textsuperscript{3}Dial and Friends: A Study.",
+    ]
+    assert {normalise_title(form).replace(" ", "") for form in forms} == {"re3dialandfriendsastudy"}
+
+
+def test_title_similarity_is_symmetric_and_bounded() -> None:
+    """Similarity does not depend on argument order and stays within [0, 1]."""
+    a, b = "Attention Is All You Need", "Attention Is Not All You Need: A Reply"
+    assert title_similarity(a, b) == title_similarity(b, a)
+    assert 0.0 <= title_similarity(a, b) < 1.0
+    assert title_similarity(a, a) == 1.0
