@@ -1,0 +1,179 @@
+"""Precision and recall of the DOIs that enrichment assigns, on a labelled set.
+
+Builds the labelled set of tests/synthetic_papers.py (200 digest papers: true
+matches with drifted titles, absent papers with near-miss records, decoys,
+equally good twins; a corpus of about 1,000 works), serves the corpus from the
+Crossref stand-in, runs ``paperbib.enrich`` over the papers, and compares the
+DOIs written with the labels:
+
+* precision: DOIs that are right / DOIs written;
+* recall: DOIs that are right / papers that have a right DOI.
+
+``--sweep`` replays the same answers from the cache with other thresholds and
+prints the score separation they were chosen from. Several ``--seeds`` build
+independent sets: tune on one, check on the others.
+
+    python benchmarks/match_quality.py [--seeds 7,11,13] [--sweep]
+
+Goal: precision at least 99.5% and recall at least 95%.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from crossref_standin import CrossrefStandin  # noqa: E402
+from synthetic_papers import LabelledQuery, labelled_set  # noqa: E402
+
+from paperbib.enrich import enrich, matching  # noqa: E402
+from paperbib.enrich.cache import ResponseCache  # noqa: E402
+from paperbib.enrich.crossref import CrossrefSource  # noqa: E402
+from paperbib.enrich.matching import Outcome, Verdict  # noqa: E402
+
+# The stand-in answers at once and without limits: this measures matching, not pacing.
+FAST = {"rate_limit": 10_000, "concurrency": 8}
+
+
+def run(queries: Sequence[LabelledQuery], url: str, cache: ResponseCache) -> list[Outcome]:
+    source = CrossrefSource(base_url=url, mailto="bench@example.org")
+    source.rate, source.concurrency = FAST["rate_limit"], FAST["concurrency"]
+    return list(enrich([q.paper for q in queries], source=source, cache=cache).outcomes)
+
+
+def precision_recall(
+    queries: Sequence[LabelledQuery], outcomes: Sequence[Outcome]
+) -> tuple[float, float, int, int, int]:
+    written = [(q, o) for q, o in zip(queries, outcomes, strict=True) if o.doi is not None]
+    right = sum(o.doi == q.expected for q, o in written)
+    findable = sum(q.expected is not None for q in queries)
+    precision = right / len(written) if written else 1.0
+    return precision, right / findable, right, len(written), findable
+
+
+def print_summary(queries: Sequence[LabelledQuery], outcomes: Sequence[Outcome]) -> None:
+    precision, recall, right, written, findable = precision_recall(queries, outcomes)
+    print(f"queries {len(queries)}: {findable} with a right DOI, {len(queries) - findable} without")
+    print(f"DOIs written {written}, right {right}")
+    print(f"precision {precision:.2%}  recall {recall:.2%}  (goals: 99.5% / 95%)")
+    by_category: dict[str, Counter[str]] = defaultdict(Counter)
+    for query, outcome in zip(queries, outcomes, strict=True):
+        if outcome.doi is None:
+            verdict = outcome.verdict.value
+        else:
+            verdict = "right" if outcome.doi == query.expected else "WRONG"
+        by_category[query.category][verdict] += 1
+    for category, verdicts in sorted(by_category.items()):
+        print(f"  {category:28} " + ", ".join(f"{v} {n}" for v, n in sorted(verdicts.items())))
+    for query, outcome in zip(queries, outcomes, strict=True):
+        if outcome.doi != query.expected and (outcome.doi or query.expected):
+            print(f"  miss [{query.category}] {query.paper.title!r}: {outcome.verdict.value}"
+                  f" {outcome.score} -> {outcome.doi} (want {query.expected})")  # fmt: skip
+            for candidate in outcome.candidates[:3]:
+                print(f"      {candidate.score:.3f} {candidate.doi} {candidate.title!r}"
+                      f" {candidate.rejected or ''}")  # fmt: skip
+
+
+def print_separation(queries: Sequence[LabelledQuery], outcomes: Sequence[Outcome]) -> None:
+    """The scores of right records against those of the best wrong record per query."""
+    right_scores: list[float] = []
+    wrong_scores: list[float] = []
+    for query, outcome in zip(queries, outcomes, strict=True):
+        # Twins and preprint records are versions of the right paper, not wrong ones.
+        if query.category in ("ambiguous-twins", "with-preprint-record"):
+            continue
+        viable = [c for c in outcome.candidates if c.rejected is None]
+        right = [c.score for c in viable if c.doi == query.expected]
+        wrong = [c.score for c in viable if c.doi != query.expected]
+        right_scores += right[:1]
+        wrong_scores += wrong[:1]
+    right_scores.sort()
+    wrong_scores.sort()
+    print(f"right records, lowest scores: {right_scores[:8]}")
+    print(f"best wrong record of each query, highest scores: {wrong_scores[-8:]}")
+
+
+THRESHOLDS = (0.80, 0.84, 0.86, 0.87, 0.88, 0.89, 0.90, 0.92, 0.95)
+MARGINS = (0.0, 0.05, 0.1, 0.15)
+
+
+def sweep(
+    queries: Sequence[LabelledQuery], url: str, cache: ResponseCache
+) -> dict[tuple[float, float], tuple[int, int, int]]:
+    """Right DOIs, DOIs written and papers with a right DOI, per threshold and margin."""
+    saved = matching.MATCH_THRESHOLD, matching.AMBIGUITY_MARGIN
+    counts = {}
+    try:
+        for threshold in THRESHOLDS:
+            for margin in MARGINS:
+                matching.MATCH_THRESHOLD, matching.AMBIGUITY_MARGIN = threshold, margin
+                _, _, right, written, findable = precision_recall(queries, run(queries, url, cache))
+                counts[threshold, margin] = (right, written, findable)
+    finally:
+        matching.MATCH_THRESHOLD, matching.AMBIGUITY_MARGIN = saved
+    return counts
+
+
+def print_sweep(counts: dict[tuple[float, float], tuple[int, int, int]]) -> None:
+    print("threshold margin  precision recall")
+    for (threshold, margin), (right, written, findable) in counts.items():
+        precision = right / written if written else 1.0
+        print(f"{threshold:9.2f} {margin:6.2f}  {precision:9.2%} {right / findable:6.2%}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seeds", default="7,11,13", help="labelled sets to build (comma list)")
+    parser.add_argument("--sweep", action="store_true", help="also replay with other thresholds")
+    args = parser.parse_args()
+    print(
+        f"MATCH_THRESHOLD {matching.MATCH_THRESHOLD}, AMBIGUITY_MARGIN {matching.AMBIGUITY_MARGIN}"
+    )
+    all_queries: list[LabelledQuery] = []
+    all_outcomes: list[Outcome] = []
+    swept: Counter[tuple[float, float, int]] = Counter()
+    for seed in (int(s) for s in args.seeds.split(",")):
+        corpus, queries = labelled_set(seed)
+        print(f"\n== seed {seed}: {len(corpus)} works")
+        with (
+            CrossrefStandin(corpus, **FAST) as server,
+            tempfile.TemporaryDirectory() as tmp,
+            ResponseCache(Path(tmp) / "cache.sqlite3") as cache,
+        ):
+            outcomes = run(queries, server.url, cache)
+            failed = sum(o.verdict is Verdict.FAILED for o in outcomes)
+            if failed:
+                raise SystemExit(f"{failed} lookups failed; the stand-in should answer every one")
+            print_summary(queries, outcomes)
+            print_separation(queries, outcomes)
+            if args.sweep:
+                for key, values in sweep(queries, server.url, cache).items():
+                    for position, value in enumerate(values):
+                        swept[(*key, position)] += value
+        all_queries += queries
+        all_outcomes += outcomes
+    if len(args.seeds.split(",")) > 1:
+        precision, recall, right, written, findable = precision_recall(all_queries, all_outcomes)
+        print(f"\n== all seeds: {len(all_queries)} queries, {findable} with a right DOI,"
+              f" {written} DOIs written, {right} right")  # fmt: skip
+        print(f"precision {precision:.2%}  recall {recall:.2%}")
+    if args.sweep:
+        print("\n== replayed with other thresholds, all seeds")
+        print_sweep(
+            {
+                (t, m): (swept[t, m, 0], swept[t, m, 1], swept[t, m, 2])
+                for t in THRESHOLDS
+                for m in MARGINS
+            }
+        )
+
+
+if __name__ == "__main__":
+    main()
