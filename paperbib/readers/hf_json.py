@@ -1,0 +1,291 @@
+"""Reader for the Hugging Face Daily Papers JSON.
+
+The Hub's API gives papers in a few shapes, all read here:
+
+* the daily list (``/api/daily_papers``) and search results: an array of
+  items, each with a nested ``paper`` object and item-level fields
+  (``publishedAt``, ``title``, ``thumbnail``, ``numComments``, ``submittedBy``);
+* one such item on its own;
+* a flat paper object, as ``/api/papers/{id}`` returns it, or an array of them.
+
+From the paper object: ``id`` (the arXiv id), ``title``, ``summary`` (the
+abstract), ``authors`` (``[{"name": ...}]``), ``publishedAt`` (the arXiv date,
+the issued date), ``upvotes``, ``githubRepo`` and ``projectPage``. The item's
+``publishedAt`` is the day the paper was listed; a flat paper's listing day is
+its ``submittedOnDailyAt``. Every paper gets its Hugging Face paper page.
+
+``ai_summary`` and ``ai_keywords`` are written by Hugging Face's model, not by
+the authors: the summary is never taken for the abstract, and the keywords are
+not the paper's keywords (a bibliography's keywords become its reader's tags,
+and machine-picked phrases would flood them). Authors marked ``hidden`` are
+hidden from the Hub's page only; they are still authors of the paper and kept.
+
+The array is decoded one item at a time, so a truncated download still gives
+every complete item before the cut, and problems cite the line an item starts
+on. An item without a title or with a malformed id is a problem; a bad value
+in another field is a problem too, and the paper is kept without that value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from paperbib.model import ArxivId, Author, Kind, Link, LinkKind, Paper, PartialDate, Problem
+from paperbib.names import parse_name
+from paperbib.plugins import ReadContext, Reader
+from paperbib.text import clean, find_links
+
+__all__ = ["DailyPapersJsonReader"]
+
+_SNIFF_WINDOW = 16_384
+# Keys only the Hub's paper JSON has; a quote escaped inside a JSON string
+# cannot start one.
+_HUB_KEY = re.compile(
+    r'(?<!\\)"(?:paper"\s*:\s*\{|(?:upvotes|submittedOnDailyAt|ai_summary|discussionId'
+    r'|githubRepo|numComments)"\s*:)'
+)
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_PAPER_PAGE = "https://huggingface.co/papers/"
+_URL = re.compile(r"https?://\S+")
+_DECODER = json.JSONDecoder()
+
+
+class DailyPapersJsonReader(Reader):
+    """Reads the Daily Papers JSON of the Hugging Face Hub's API."""
+
+    name = "hf-json"
+    description = (
+        "Hugging Face Daily Papers JSON: the daily list, one item, a paper or search results"
+    )
+    suffixes = (".json",)
+
+    def sniff(self, text: str) -> bool:
+        head = text[:_SNIFF_WINDOW].lstrip("\ufeff \t\r\n")
+        return head[:1] in ("[", "{") and _HUB_KEY.search(head) is not None
+
+    def read(self, text: str, context: ReadContext) -> Iterator[Paper | Problem]:
+        text = text.removeprefix("\ufeff")
+        start = _skip_space(text, 0)
+        if text.startswith("[", start):
+            yield from _read_array(text, start, context)
+            return
+        try:
+            value, end = _DECODER.raw_decode(text, start)
+        except json.JSONDecodeError as error:
+            yield _broken(error, text, "the JSON", context)
+            return
+        yield from _records(value, None, _line_of(text, start), context)
+        yield from _trailing(text, end, context)
+
+
+def _skip_space(text: str, position: int) -> int:
+    match = _WHITESPACE.match(text, position)
+    assert match is not None  # the pattern matches the empty string
+    return match.end()
+
+
+def _line_of(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
+
+
+def _read_array(text: str, start: int, context: ReadContext) -> Iterator[Paper | Problem]:
+    position = _skip_space(text, start + 1)
+    if text.startswith("]", position):
+        yield from _trailing(text, position + 1, context)
+        return
+    line, counted_to = 1, 0
+    index = 0
+    while True:
+        line += text.count("\n", counted_to, position)
+        counted_to = position
+        try:
+            value, end = _DECODER.raw_decode(text, position)
+        except json.JSONDecodeError as error:
+            yield _broken(error, text, f"item {index}", context, line)
+            return
+        yield from _records(value, index, line, context)
+        position = _skip_space(text, end)
+        if text.startswith(",", position):
+            position = _skip_space(text, position + 1)
+            index += 1
+        elif text.startswith("]", position):
+            yield from _trailing(text, position + 1, context)
+            return
+        else:
+            gap = json.JSONDecodeError("Expecting ',' delimiter", text, position)
+            yield _broken(gap, text, f"the text after item {index}", context, line)
+            return
+
+
+def _broken(
+    error: json.JSONDecodeError,
+    text: str,
+    what: str,
+    context: ReadContext,
+    line: int | None = None,
+) -> Problem:
+    """The problem of JSON that cannot be decoded, saying whether the file was cut off.
+
+    ``line`` is where the broken item starts, when there is one; the items
+    before it have been read.
+    """
+    where = f"line {error.lineno}, column {error.colno}"
+    kept = "" if line is None else "; the items before it were read"
+    if error.msg.startswith("Unterminated string") or error.pos >= len(text.rstrip()):
+        message = f"{what} is cut off at {where}: the file looks truncated{kept}; download it again"
+    else:
+        reason = error.msg.removesuffix(" at")  # the decoder's "Invalid control character at"
+        message = f"{what} is not valid JSON ({reason} at {where}){kept}; fix or remove it"
+    return Problem(context.source, error.lineno if line is None else line, message)
+
+
+def _trailing(text: str, end: int, context: ReadContext) -> Iterator[Problem]:
+    rest = _skip_space(text, end)
+    if rest < len(text):
+        line = _line_of(text, rest)
+        yield Problem(
+            context.source,
+            line,
+            "there is more text after the end of the JSON; "
+            "it was not read (are two downloads pasted into one file?)",
+        )
+
+
+class _FieldError(ValueError):
+    """A value of the wrong type or form, with what it should have been."""
+
+
+def _records(
+    value: Any, index: int | None, line: int, context: ReadContext
+) -> Iterator[Paper | Problem]:
+    """The paper an item or paper object holds, and the problems met on the way."""
+    label = "the object" if index is None else f"item {index}"
+
+    def problem(message: str) -> Problem:
+        return Problem(context.source, line, f"{label}: {message}")
+
+    if not isinstance(value, dict):
+        yield problem(f"a {_json_type(value)} where a paper object should be; it was skipped")
+        return
+    nested = value.get("paper")
+    item: Mapping[str, Any]
+    if isinstance(nested, dict):
+        paper, item = nested, value
+    elif nested is None and ("id" in value or "title" in value):
+        paper, item = value, {}
+    else:
+        yield problem(
+            "neither a Daily Papers item (with a 'paper' object) "
+            "nor a paper (with an 'id'); it was skipped"
+        )
+        return
+
+    raw_id = paper.get("id")
+    try:
+        arxiv = ArxivId.parse(raw_id) if isinstance(raw_id, str) else None
+    except ValueError:
+        arxiv = None
+    if arxiv is None:
+        yield problem(
+            f"'id' {raw_id!r} is not an arXiv id such as '2401.01234'; the paper was skipped"
+        )
+        return
+    raw_title = paper.get("title") or item.get("title")
+    title = clean(raw_title) if isinstance(raw_title, str) else ""
+    if not title:
+        yield problem(f"arXiv:{arxiv} has no 'title'; the paper was skipped")
+        return
+    label += f" ({_excerpt(title)!r})"
+
+    raw_summary = paper.get("summary") or item.get("summary")
+    abstract = clean(raw_summary) if isinstance(raw_summary, str) else None
+    authors, author_count, unnamed = _authors(paper.get("authors"))
+    if unnamed:
+        yield problem(
+            f"{unnamed} of its {author_count} author entries have no name; "
+            "they are counted, not named"
+        )
+    fields: dict[str, Any] = {}
+    listed_key = "publishedAt" if "publishedAt" in item else "submittedOnDailyAt"
+    listed_from = item if listed_key in item else paper
+    for name, source, key, convert in (
+        ("issued", paper, "publishedAt", _issued),
+        ("listed", listed_from, listed_key, _date),
+        ("upvotes", paper, "upvotes", _count),
+    ):
+        raw = source.get(key)
+        if raw is None:
+            continue
+        try:
+            fields[name] = convert(raw)
+        except _FieldError as error:
+            yield problem(f"'{key}' {raw!r} is not {error}; the paper is read without it")
+    links = [Link(_PAPER_PAGE + arxiv.id, LinkKind.PAPER_PAGE)]
+    for key, kind in (("githubRepo", LinkKind.CODE), ("projectPage", LinkKind.PROJECT)):
+        url = paper.get(key)
+        if url is None or url == "":
+            continue
+        if isinstance(url, str) and _URL.fullmatch(url.strip()):
+            links.append(Link(url.strip(), kind))
+        else:
+            yield problem(f"'{key}' {url!r} is not a web address; the paper is read without it")
+    if abstract:
+        known = {link.url for link in links}
+        links.extend(link for link in find_links(abstract) if link.url not in known)
+    result = Paper(
+        title=title,
+        abstract=abstract,
+        authors=authors,
+        author_count=author_count,
+        arxiv=arxiv,
+        kind=Kind.PREPRINT,
+        links=links,
+        **fields,
+    )
+    yield result.with_provenance("hf-json", f"{context.source}:{line}")
+
+
+def _authors(value: Any) -> tuple[list[Author], int | None, int]:
+    """The named authors, the count when some have no name (else None), and how many lack one."""
+    if not isinstance(value, list):
+        return [], None, 0
+    named = []
+    for entry in value:
+        name = entry.get("name") if isinstance(entry, dict) else None
+        author = parse_name(name) if isinstance(name, str) else None
+        if author is not None:
+            named.append(author)
+    unnamed = len(value) - len(named)
+    return named, len(value) if unnamed else None, unnamed
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value).date()
+        except ValueError:
+            pass
+    raise _FieldError("an ISO date such as '2024-01-08T16:03:05.000Z'")
+
+
+def _issued(value: Any) -> PartialDate:
+    return PartialDate.from_date(_date(value))
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise _FieldError("a count of upvotes (a whole number, 0 or more)")
+
+
+def _excerpt(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _json_type(value: Any) -> str:
+    names = {list: "array", str: "string", bool: "true/false", type(None): "null"}
+    return names.get(type(value), "number")
