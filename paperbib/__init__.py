@@ -1,5 +1,7 @@
 """paperbib turns paper digests into clean BibTeX, CSL-JSON and RIS bibliographies."""
 
+from typing import TYPE_CHECKING, Any
+
 from paperbib._version import __version__
 from paperbib.api import dump, dumps, load, loads
 from paperbib.dedup import deduplicate
@@ -45,6 +47,20 @@ __all__ = [
     "deduplicate",
     "dump",
     "dumps",
+    "enrich",
     "load",
     "loads",
 ]
+
+if TYPE_CHECKING:
+    from paperbib.enrich.enricher import enrich
+else:
+
+    def __getattr__(name: str) -> Any:
+        # Enrichment loads on first use, so that reading and exporting never
+        # import it. paperbib.enrich is the package, which can be called.
+        if name == "enrich":
+            import paperbib.enrich
+
+            return paperbib.enrich
+        raise AttributeError(f"module 'paperbib' has no attribute {name!r}")
