@@ -42,9 +42,9 @@ __all__ = [
 
 DEFAULT_URL = "https://api.crossref.org"
 SOURCE = "crossref"
-PROJECT_URL = "https://example.invalid/paperbib/"
-#: Our part of the User-Agent, as Crossref's etiquette asks: name/version (where to read more).
-USER_AGENT = f"paperbib/{__version__} ({PROJECT_URL})"
+#: Our part of the User-Agent, as Crossref's etiquette asks: the tool's name and version
+#: (habanero adds the mailto that lets Crossref reach the user).
+USER_AGENT = f"paperbib/{__version__}"
 
 #: The fields of a work that :func:`work_to_paper` and matching read; sent as ``select``.
 PAPER_FIELDS: tuple[str, ...] = (
