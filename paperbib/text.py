@@ -55,6 +55,7 @@ __all__ = [
     "link_kind",
     "normalise_title",
     "split_math",
+    "trim_trailing_punctuation",
 ]
 
 # Pandoc's rule (see the module docstring). A backslash escape is consumed
@@ -219,17 +220,21 @@ _CLOSERS = {")": "(", "]": "[", "）": "（"}  # noqa: RUF001
 _HAS_HOST = re.compile(r"https?://[^\W_]", re.IGNORECASE)
 
 
-def _trim_url(url: str) -> str:
-    """Strip the punctuation prose puts after a URL, keeping balanced brackets."""
-    while url:
-        last = url[-1]
+def trim_trailing_punctuation(text: str) -> str:
+    """Strip the punctuation prose puts after a URL or a DOI, keeping balanced brackets.
+
+    >>> trim_trailing_punctuation("10.1016/S0140-6736(20)30183-5).")
+    '10.1016/S0140-6736(20)30183-5'
+    """
+    while text:
+        last = text[-1]
         if last in _TRAILING_PUNCTUATION or (
-            last in _CLOSERS and url.count(last) > url.count(_CLOSERS[last])
+            last in _CLOSERS and text.count(last) > text.count(_CLOSERS[last])
         ):
-            url = url[:-1]
+            text = text[:-1]
         else:
             break
-    return url
+    return text
 
 
 # Host and path, past any user name and port; unlike urllib's urlsplit, it
@@ -279,7 +284,7 @@ def find_links(text: str) -> tuple[Link, ...]:
     >>> find_links("Code: https://github.com/ICTMCG/M3FEND.")
     (Link(url='https://github.com/ICTMCG/M3FEND', kind=<LinkKind.CODE: 'code'>),)
     """
-    urls = (_trim_url(match.group()) for match in _URL.finditer(text))
+    urls = (trim_trailing_punctuation(match.group()) for match in _URL.finditer(text))
     unique = dict.fromkeys(url for url in urls if _HAS_HOST.match(url))
     return tuple(Link(url, link_kind(url)) for url in unique)
 
