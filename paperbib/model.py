@@ -314,12 +314,14 @@ class Paper:
 
     def with_provenance(self, source: str, location: str | None = None) -> Paper:
         """A copy in which every field that holds a value is credited to ``source``."""
-        known = {
-            a.name: Provenance(source, location)
-            for a in attrs.fields(Paper)
-            if a.name not in ("provenance", "kind") and getattr(self, a.name) not in (None, ())
-        }
+        where = Provenance(source, location)  # frozen, so one instance serves every field
+        known = {name: where for name in _CREDITED_FIELDS if getattr(self, name) not in (None, ())}
         return attrs.evolve(self, provenance={**known, **self.provenance})
+
+
+_CREDITED_FIELDS = tuple(
+    a.name for a in attrs.fields(Paper) if a.name not in ("provenance", "kind")
+)
 
 
 def _papers(value: Iterable[Paper]) -> tuple[Paper, ...]:
