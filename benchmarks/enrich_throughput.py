@@ -25,6 +25,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -42,7 +43,7 @@ RATE, CONCURRENCY = 10, 3
 SINGLE_DOIS = 60
 
 
-def digest_paper(work: dict) -> Paper:  # type: ignore[type-arg]
+def digest_paper(work: dict[str, Any]) -> Paper:
     """The paper a digest would list for a work: title, author count, year."""
     year = work["issued"]["date-parts"][0][0] or 2024
     return Paper(
