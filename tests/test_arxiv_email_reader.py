@@ -161,6 +161,13 @@ def test_an_entry_that_lost_its_opening_backslashes_still_reads() -> None:
     assert paper.title == "Kept"
 
 
+def test_entries_whose_dividing_rule_was_lost_are_still_two_papers() -> None:
+    """The ``\\\\ ( URL , size)`` trailer ends an entry even without the dashes after it."""
+    first = entry("arXiv:2401.01234", "Title: One").replace(f"{RULE}\n", "")
+    second = entry("arXiv:2401.05678", "Title: Two", trailer="2401.05678")
+    assert [p.title for p in read(first + second) if isinstance(p, Paper)] == ["One", "Two"]
+
+
 def test_the_old_paper_line_and_old_style_ids_are_read() -> None:
     """Early e-mails wrote ``Paper: hep-th/9901001``; its month is January 1999."""
     text = entry(

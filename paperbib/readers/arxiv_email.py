@@ -67,7 +67,8 @@ _SIGNATURE = re.compile(
     r"|^\\\\ \( https?://arxiv\.org/abs/",
     re.MULTILINE,
 )
-# Entries are divided by dashes; the section markers divide them too.
+# Entries are divided by dashes; the section markers divide them too, and an
+# entry's ``\\ ( URL , size)`` trailer ends it.
 _RULE = re.compile(r"-{20,}|%-%-%-%-.*|%%--%%--.*|%%%---%%%---.*")
 _ID_LINE = re.compile(r"(?:arXiv:|Paper(?: \(\*cross-listing\*\))?:)\s*(?P<id>\S*)")
 _FIELD = re.compile(r"(?P<key>[A-Z][A-Za-z-]*(?: \([^)]*\))?):\s*(?P<value>.*)")
@@ -106,8 +107,11 @@ class ArxivEmailReader(Reader):
             if _RULE.fullmatch(line.rstrip()):
                 yield from _entry(chunk, context)
                 chunk = []
-            else:
-                chunk.append(_Line(number, line))
+                continue
+            chunk.append(_Line(number, line))
+            if _TRAILER.match(line):  # an entry ends here even if its rule was lost
+                yield from _entry(chunk, context)
+                chunk = []
         yield from _entry(chunk, context)
 
 
