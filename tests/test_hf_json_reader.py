@@ -325,6 +325,7 @@ def test_crlf_and_a_bom_read_like_plain_json() -> None:
     "text",
     [
         '[{"id": "ITEM-1", "type": "article-journal", "title": "A", "DOI": "10.1000/x"}]',
+        '[{"id": "a2024", "type": "article", "title": "A", "custom": {"upvotes": 3}}]',
         '{"items": [{"title": "Attention Is All You Need"}]}',
         '[{"title": "quoted key \\"upvotes\\": 3 in a string"}]',
         "upvotes: 3\npaper: {id: 1}\n",

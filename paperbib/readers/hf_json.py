@@ -42,11 +42,11 @@ from paperbib.text import clean, find_links
 __all__ = ["DailyPapersJsonReader"]
 
 _SNIFF_WINDOW = 16_384
-# Keys only the Hub's paper JSON has; a quote escaped inside a JSON string
-# cannot start one.
+# Keys only the Hub's paper JSON has (not "upvotes": CSL-JSON keeps ours in
+# "custom"); a quote escaped inside a JSON string cannot start one.
 _HUB_KEY = re.compile(
-    r'(?<!\\)"(?:paper"\s*:\s*\{|(?:upvotes|submittedOnDailyAt|ai_summary|discussionId'
-    r'|githubRepo|numComments)"\s*:)'
+    r'(?<!\\)"(?:paper"\s*:\s*\{|(?:_id|submittedOnDailyAt|ai_summary|ai_keywords'
+    r'|discussionId|githubRepo|numComments)"\s*:)'
 )
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _PAPER_PAGE = "https://huggingface.co/papers/"
