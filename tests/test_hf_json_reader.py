@@ -87,10 +87,7 @@ def test_the_daily_list_keeps_ids_authors_dates_links_and_upvotes() -> None:
     )
     assert len(mixtral.authors) == 26
     assert Author(family="Casas", given="Diego", particle="de las") in mixtral.authors
-    assert (
-        Link("https://mistral.ai/news/mixtral-of-experts/", LinkKind.PROJECT)
-        in mixtral.links
-    )
+    assert Link("https://mistral.ai/news/mixtral-of-experts/", LinkKind.PROJECT) in mixtral.links
     assert rerank.upvotes == 0
 
 
@@ -100,7 +97,7 @@ def test_machine_written_summaries_and_keywords_are_not_used() -> None:
         assert paper.abstract is not None
         assert "written by a model" not in paper.abstract
         assert paper.keywords == ()
-    (paper,) = [r for r in read(item(ai_summary="Machine words.", ai_keywords=["x"]))]
+    (paper,) = read(item(ai_summary="Machine words.", ai_keywords=["x"]))
     assert isinstance(paper, Paper)
     assert paper.abstract is None
     assert paper.keywords == ()
@@ -137,9 +134,7 @@ def test_links_in_the_abstract_join_the_structured_ones_once() -> None:
         LinkKind.OTHER,
     ]
     (paper,) = read(
-        item(
-            githubRepo="https://github.com/a/b", summary="Code: https://github.com/a/b."
-        )
+        item(githubRepo="https://github.com/a/b", summary="Code: https://github.com/a/b.")
     )
     assert isinstance(paper, Paper)
     assert [link.url for link in paper.links].count("https://github.com/a/b") == 1
@@ -193,19 +188,14 @@ def test_broken_items_are_problems_naming_their_index_and_the_rest_loads() -> No
     messages = [message for _, message in problems]
     assert messages[0].startswith("item 1: arXiv:2501.99011 has no 'title'")
     assert messages[1].startswith("item 2: 'id' 'not-an-arxiv-id' is not an arXiv id")
-    assert all(
-        m.startswith("item 3 ('A Paper With Broken Fields'): ") for m in messages[2:6]
-    )
+    assert all(m.startswith("item 3 ('A Paper With Broken Fields'): ") for m in messages[2:6])
     assert "1 of its 2 author entries have no name" in messages[2]
     assert "'publishedAt' 'last Tuesday' is not an ISO date" in messages[3]
     assert "'upvotes' 'many' is not a count" in messages[4]
     assert (
-        "'githubRepo' 'github.com/example-lab/broken-fields' is not a web address"
-        in (messages[5])
+        "'githubRepo' 'github.com/example-lab/broken-fields' is not a web address" in (messages[5])
     )
-    assert (
-        messages[6] == "item 4: a string where a paper object should be; it was skipped"
-    )
+    assert messages[6] == "item 4: a string where a paper object should be; it was skipped"
     assert messages[7].startswith("item 6 is cut off at line 64, column ")
     assert "truncated" in messages[7]
     assert "the items before it were read" in messages[7]
@@ -310,10 +300,7 @@ def test_crlf_and_a_bom_read_like_plain_json() -> None:
     text = (FIXTURES / "hf-json-daily.json").read_text(encoding="utf-8")
     plain = list(DailyPapersJsonReader().read(text, ReadContext("d.json", AS_OF)))
     windows = "\ufeff" + text.replace("\n", "\r\n")
-    assert (
-        list(DailyPapersJsonReader().read(windows, ReadContext("d.json", AS_OF)))
-        == plain
-    )
+    assert list(DailyPapersJsonReader().read(windows, ReadContext("d.json", AS_OF))) == plain
     assert [
         p.provenance["title"]
         for p in DailyPapersJsonReader().read(windows, ReadContext("d.json"))
