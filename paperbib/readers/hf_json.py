@@ -210,8 +210,10 @@ def _records(
             "they are counted, not named"
         )
     fields: dict[str, Any] = {}
-    listed_key = "publishedAt" if "publishedAt" in item else "submittedOnDailyAt"
-    listed_from = item if listed_key in item else paper
+    # An item is listed when it was published to the list; a lone paper, when submitted to it.
+    listed_from, listed_key = (
+        (item, "publishedAt") if "publishedAt" in item else (paper, "submittedOnDailyAt")
+    )
     for name, source, key, convert in (
         ("issued", paper, "publishedAt", _issued),
         ("listed", listed_from, listed_key, _date),
@@ -227,7 +229,7 @@ def _records(
     links = [Link(_PAPER_PAGE + arxiv.id, LinkKind.PAPER_PAGE)]
     for key, kind in (("githubRepo", LinkKind.CODE), ("projectPage", LinkKind.PROJECT)):
         url = paper.get(key)
-        if url is None or url == "":
+        if url in (None, ""):
             continue
         if isinstance(url, str) and _URL.fullmatch(url.strip()):
             links.append(Link(url.strip(), kind))
