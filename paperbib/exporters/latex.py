@@ -1,0 +1,601 @@
+"""Plain Unicode text to LaTeX that prints literally and can never run a command.
+
+The model holds Unicode text in which ``$...$`` spans are TeX math. This
+module writes such text for BibTeX fields:
+
+- The specials ``\\ { } $ & % # _ ~ ^`` (and ``< > | "``, which print as other
+  glyphs in some font encodings or are babel shorthands) become commands that
+  print the character. Braces become ``{\\textbraceleft}``, not ``\\{``:
+  BibTeX counts every brace, even one after a backslash, so ``\\{`` alone would
+  unbalance the field. ``^`` becomes ``{\\textasciicircum}``, which also rules
+  out TeX's ``^^5c`` way of spelling a backslash.
+- A ``$...$`` span stays math only when :func:`is_safe_math` accepts it: a
+  short span of ASCII characters and whitelisted commands that compiles. Any
+  other span is written as text, dollars and all, so ``$\\input{x}$`` prints
+  instead of running.
+- By default non-ASCII letters become TeX accent commands (``{\\'e}``,
+  ``{\\O}``, ``{\\v{c}}``), because classic ``bibtex`` counts bytes, not letters,
+  and cuts multi-byte letters when it builds ``alpha`` labels or abbreviates
+  first names. Unicode quotes and dashes become TeX's ligatures. Characters
+  without a text-mode command (CJK, emoji) stay UTF-8. With ``unicode=True``
+  every non-ASCII character stays UTF-8, for biber.
+- Control characters are dropped; line breaks and tabs become spaces, so no
+  field can hold an empty line (a paragraph break ends a macro argument).
+
+The commands written need ``\\usepackage[T1]{fontenc}`` for a few letters
+(``{\\DJ}``, ``{\\dh}``, ``{\\th}``, ``{\\ng}``, ``\\k`` ogonek, guillemets) and for
+``<``, ``>`` and ``|``; everything else works in LaTeX's default encoding.
+Math spans that use ``\\mathbb`` need ``amssymb``.
+
+The work is done with str methods that run at C speed over long ASCII text
+(abstracts): one ``str.translate`` pass, then a memchr-speed test per special
+and a ``str.replace`` for each special present. Only runs of non-ASCII
+characters are visited in Python.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+__all__ = ["is_safe_math", "safe_url", "text", "title"]
+
+# --- Characters ---------------------------------------------------------------------
+
+_ASCII_SPECIALS = {
+    "\\": r"{\textbackslash}",
+    "{": r"{\textbraceleft}",
+    "}": r"{\textbraceright}",
+    "$": r"\$",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"{\textasciitilde}",
+    "^": r"{\textasciicircum}",
+    "<": r"{\textless}",
+    ">": r"{\textgreater}",
+    "|": r"{\textbar}",
+    '"': r"{\textquotedbl}",
+}
+
+# Letters that are not an ASCII letter plus accents.
+_LETTERS = {
+    "ß": r"{\ss}", "ẞ": r"{\SS}", "æ": r"{\ae}", "Æ": r"{\AE}", "œ": r"{\oe}", "Œ": r"{\OE}",
+    "ø": r"{\o}", "Ø": r"{\O}", "å": r"{\aa}", "Å": r"{\AA}", "ł": r"{\l}", "Ł": r"{\L}",
+    "đ": r"{\dj}", "Đ": r"{\DJ}", "ð": r"{\dh}", "Ð": r"{\DH}", "þ": r"{\th}", "Þ": r"{\TH}",
+    "ı": r"{\i}", "ȷ": r"{\j}", "ŋ": r"{\ng}", "Ŋ": r"{\NG}",  # noqa: RUF001
+}  # fmt: skip
+
+# Punctuation, spaces and symbols with a text-mode form; quotes and dashes use
+# TeX's ligatures so that the output reads like hand-written BibTeX.
+_SYMBOLS = {
+    "\u00a0": "~", "\u2002": " ", "\u2003": " ", "\u2004": " ", "\u2005": " ", "\u2006": " ",
+    "\u2007": " ", "\u2008": " ", "\u2009": r"\,", "\u200a": r"\,", "\u202f": r"\,",
+    "\u205f": " ", "\u00ad": "",
+    "\u2010": "-", "\u2011": "-", "\u2012": "--", "\u2013": "--", "\u2014": "---",
+    "\u2015": "---", "\u2212": "$-$",
+    "\u2018": "`", "\u2019": "'", "\u201a": r"{\quotesinglbase}", "\u201c": "``",
+    "\u201d": "''", "\u201e": r"{\quotedblbase}", "\u00ab": r"{\guillemotleft}",
+    "\u00bb": r"{\guillemotright}", "\u2039": r"{\guilsinglleft}",
+    "\u203a": r"{\guilsinglright}",
+    "\u2026": r"{\ldots}", "\u2022": r"{\textbullet}", "\u00b7": r"{\textperiodcentered}",
+    "\u2020": r"{\dag}", "\u2021": r"{\ddag}", "\u00a7": r"{\S}", "\u00b6": r"{\P}",
+    "\u00a9": r"{\textcopyright}", "\u00ae": r"{\textregistered}",
+    "\u2122": r"{\texttrademark}", "\u00b0": r"{\textdegree}", "\u00b5": r"{\textmu}",
+    "\u2030": r"{\textperthousand}", "\u20ac": r"{\texteuro}", "\u00a3": r"{\pounds}",
+    "\u00a5": r"{\textyen}", "\u00a2": r"{\textcent}", "\u00a1": r"{\textexclamdown}",
+    "\u00bf": r"{\textquestiondown}", "\u00b1": r"{\textpm}", "\u00d7": r"{\texttimes}",
+    "\u00f7": r"{\textdiv}", "\u00ac": r"{\textlnot}", "\u00b9": r"{\textonesuperior}",
+    "\u00b2": r"{\texttwosuperior}", "\u00b3": r"{\textthreesuperior}",
+    "\u00bc": r"{\textonequarter}", "\u00bd": r"{\textonehalf}",
+    "\u00be": r"{\textthreequarters}", "\u00aa": r"{\textordfeminine}",
+    "\u00ba": r"{\textordmasculine}",
+    "\u2190": r"{\textleftarrow}", "\u2192": r"{\textrightarrow}",
+    "\u2191": r"{\textuparrow}", "\u2193": r"{\textdownarrow}",
+}  # fmt: skip
+
+# Symbols that exist only in math mode. Braced, so that a title's case change
+# leaves ``\Delta`` alone.
+_MATH_SYMBOLS = {
+    "\u2264": r"\le", "\u2265": r"\ge", "\u2260": r"\neq", "\u2248": r"\approx",
+    "\u223c": r"\sim", "\u2261": r"\equiv", "\u221e": r"\infty", "\u2202": r"\partial",
+    "\u2207": r"\nabla", "\u2208": r"\in", "\u2211": r"\sum", "\u220f": r"\prod",
+    "\u222b": r"\int", "\u221a": r"\surd", "\u2200": r"\forall", "\u2203": r"\exists",
+    "\u2205": r"\emptyset", "\u2227": r"\wedge", "\u2228": r"\vee", "\u2229": r"\cap",
+    "\u222a": r"\cup", "\u2282": r"\subset", "\u2286": r"\subseteq", "\u2295": r"\oplus",
+    "\u2297": r"\otimes", "\u22c5": r"\cdot", "\u2218": r"\circ", "\u21d2": r"\Rightarrow",
+    "\u21d4": r"\Leftrightarrow", "\u2194": r"\leftrightarrow", "\u21a6": r"\mapsto",
+    "\u27e8": r"\langle", "\u27e9": r"\rangle", "\u2032": r"\prime", "\u2113": r"\ell",
+}  # fmt: skip
+
+_GREEK = (
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi - pi rho "
+    "varsigma sigma tau upsilon phi chi psi omega"
+).split()
+_GREEK_CAPITALS = {"Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi"}
+_GREEK_CAPITALS |= {"Psi", "Omega"}
+# Capitals with no command of their own look like Latin ones: Alpha is A, Rho is P.
+_GREEK_AS_LATIN = dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΧ", "ABEZHIKMNOPTX", strict=True))  # noqa: RUF001
+
+# Combining marks, whose commands are symbols (``\'e``) or letters (``\v{c}``).
+# Accented i is written ``\'i``, not ``\'\i``: both print the same in T1,
+# and biber decodes the first to a precomposed letter but the second to a
+# dotless i and a combining accent, which LaTeX's UTF-8 support rejects.
+_SYMBOL_ACCENTS = {"\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "="}
+_SYMBOL_ACCENTS |= {"\u0307": ".", "\u0308": '"'}
+_LETTER_ACCENTS = {"\u0306": "u", "\u030a": "r", "\u030b": "H", "\u030c": "v", "\u0323": "d"}
+_LETTER_ACCENTS |= {"\u0326": "textcommabelow", "\u0327": "c", "\u0328": "k", "\u0331": "b"}
+
+
+def _accented(base: str, marks: str) -> str | None:
+    """``{\\'e}`` for ``e`` and an acute accent; None when a mark has no command."""
+    tex = base
+    if base in _LETTERS:
+        tex = _LETTERS[base][1:-1]
+    elif not (base.isascii() and base.isalpha()):
+        return None
+    for mark in marks:
+        if mark in _SYMBOL_ACCENTS and len(tex) == 1:
+            tex = f"\\{_SYMBOL_ACCENTS[mark]}{tex}"
+        elif mark in _SYMBOL_ACCENTS or mark in _LETTER_ACCENTS:
+            command = _SYMBOL_ACCENTS.get(mark) or _LETTER_ACCENTS[mark]
+            tex = f"\\{command}{{{tex}}}"
+        else:
+            return None
+    return "{" + tex + "}"
+
+
+def _unicode_table() -> dict[str, str]:
+    """Every non-ASCII character that has a LaTeX text form, with that form."""
+    table = dict(_LETTERS)
+    table.update(_SYMBOLS)
+    table.update({char: "{$" + command + "$}" for char, command in _MATH_SYMBOLS.items()})
+    for offset, name in enumerate(_GREEK):
+        if name != "-":
+            table[chr(0x3B1 + offset)] = "{$\\" + name + "$}"
+    for offset, name in enumerate(_GREEK):
+        capital = name.capitalize()
+        if capital in _GREEK_CAPITALS:
+            table[chr(0x391 + offset)] = "{$\\" + capital + "$}"
+    for char, latin in _GREEK_AS_LATIN.items():
+        table[char] = "{$\\mathrm{" + latin + "}$}"
+    table["\u03bf"] = r"{$o$}"
+    table["\u03d5"] = r"{$\phi$}"
+    table["\u03c6"] = r"{$\varphi$}"
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        char = chr(code)
+        if char in table:
+            continue
+        decomposed = unicodedata.normalize("NFD", char)
+        if len(decomposed) > 1 and (tex := _accented(decomposed[0], decomposed[1:])):
+            table[char] = tex
+    return table
+
+
+# Characters that never reach the output, and the white space that becomes a
+# plain space: C0 and C1 controls, line and paragraph separators, invisible
+# formatting characters. No field may hold an empty line.
+_WHITESPACE_CONTROLS = "\t\n\v\f\r\x85\u2028\u2029"
+_INVISIBLE = [*map(chr, [*range(0x20), *range(0x7F, 0xA0)]), "\u200b", "\u200c", "\u200d"]
+_INVISIBLE += ["\u2060", "\ufeff", "\u2028", "\u2029"]
+_CONTROL = re.compile("[" + "".join(_INVISIBLE) + "]")
+# Text up to this length is short: a title, a name, a venue.
+_SHORT = 200
+
+
+def _control_replacement(match: re.Match[str]) -> str:
+    return " " if match.group() in _WHITESPACE_CONTROLS else ""
+
+
+# Private markers: a kept math span, and the braces that protect a title word.
+# Input loses any such characters first.
+_MATH_MARK = "\x00"
+_OPEN_MARK = "\x01"
+_CLOSE_MARK = "\x02"
+_MARKERS = _MATH_MARK + _OPEN_MARK + _CLOSE_MARK
+_DROP_MARKERS = str.maketrans(dict.fromkeys(_MARKERS, ""))
+
+# ASCII text is escaped with one str.translate pass. A string table with
+# one-for-one replacements keeps CPython on its fast path for ASCII (a dict
+# table or a longer replacement would leave it), so each special becomes a
+# control character of its own and each control to drop becomes DEL; then
+# one str.replace per special present, which runs at memchr speed.
+_DELETED = "\x7f"
+_CODES = {special: chr(0x03 + index) for index, special in enumerate(_ASCII_SPECIALS)}
+_ASCII_TABLE = "".join(
+    _CODES.get(c) or (" " if c in _WHITESPACE_CONTROLS else _DELETED)
+    if c in _CODES or (c in _INVISIBLE and c not in _MARKERS)
+    else c
+    for c in map(chr, range(0x80))
+)
+_CODED_SPECIALS = [(_CODES[special], tex) for special, tex in _ASCII_SPECIALS.items()]
+
+
+def _escape_ascii(value: str) -> str:
+    """ASCII text (markers allowed) with specials escaped and controls gone."""
+    translated = value.translate(_ASCII_TABLE)
+    if translated == value:
+        return value
+    value = translated
+    if _DELETED in value:
+        value = value.replace(_DELETED, "")
+    for code, tex in _CODED_SPECIALS:
+        if code in value:
+            value = value.replace(code, tex)
+    return value
+
+
+# Text with other characters gets its ASCII specials replaced in place, with
+# stand-ins for a backslash and braces while the other specials, whose
+# replacements hold those, are replaced.
+_STAND_INS = {"\\": "\x03", "{": "\x04", "}": "\x05"}
+_OTHER_SPECIALS = [(c, tex) for c, tex in _ASCII_SPECIALS.items() if c not in _STAND_INS]
+
+
+def _has_ascii_special(value: str) -> bool:
+    return (
+        "\\" in value or "{" in value or "}" in value or "$" in value or "&" in value
+        or "%" in value or "#" in value or "_" in value or "~" in value or "^" in value
+        or "<" in value or ">" in value or "|" in value or '"' in value
+    )  # fmt: skip
+
+
+def _escape_specials(value: str) -> str:
+    """Replace the ASCII specials in text that also holds other characters.
+
+    One str.replace per special present: specials are rare, and each test
+    for one runs at memchr speed, where a regular expression visits every
+    character in Python's engine and str.translate is slow for non-ASCII text.
+    """
+    if not _has_ascii_special(value):
+        return value
+    stand_ins = "\\" in value or "{" in value or "}" in value
+    if stand_ins:
+        for special, stand_in in _STAND_INS.items():
+            value = value.replace(special, stand_in)
+    for special, tex in _OTHER_SPECIALS:
+        if special in value:
+            value = value.replace(special, tex)
+    if stand_ins:
+        for special, stand_in in _STAND_INS.items():
+            value = value.replace(stand_in, _ASCII_SPECIALS[special])
+    return value
+
+
+_UNICODE_TABLE = _unicode_table()
+
+# A run of non-ASCII characters, with the ASCII letter before it in case the
+# run starts with a combining accent meant for that letter.
+_NON_ASCII_RUN = re.compile(r"[A-Za-z]?[^\x00-\x7f]+")
+_COMBINING_MARKS = re.compile(r"[\u0300-\u036f]")
+# A character followed by combining marks that NFC could not compose with it.
+_COMBINING_SEQUENCE = re.compile(r".[\u0300-\u036f]+", re.S)
+
+
+def _combining_sequence(match: re.Match[str]) -> str:
+    found = match.group()
+    base, marks = found[0], found[1:]
+    return _accented(base, marks) or _UNICODE_TABLE.get(base, base) + marks
+
+
+def _non_ascii_tex(match: re.Match[str]) -> str:
+    """A run of non-ASCII characters as TeX; those without a text form (CJK, emoji) stay UTF-8."""
+    run = match.group()
+    if _COMBINING_MARKS.search(run):
+        run = _COMBINING_SEQUENCE.sub(_combining_sequence, run)
+    return "".join([_UNICODE_TABLE.get(char, char) for char in run])
+
+
+# --- Math ---------------------------------------------------------------------------
+
+# Pandoc's rule for telling math from prices: the opening dollar is followed by
+# a non-space, the closing one follows a non-space and is not followed by a digit.
+_MATH_SPAN = re.compile(r"\$(?=[^\s$])([^$]*?[^\s$\\])\$(?!\d)")
+_MAX_MATH_LENGTH = 200
+
+_MATH_SYMBOL_COMMANDS = frozenset(
+    """alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu
+    nu xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta
+    Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega
+    cdot cdots ldots dots times div pm mp le leq ge geq ll gg ne neq approx sim simeq cong
+    equiv propto infty to rightarrow leftarrow Rightarrow Leftarrow leftrightarrow
+    Leftrightarrow mapsto uparrow downarrow in notin ni subset subseteq supset supseteq cup cap
+    setminus emptyset forall exists neg wedge vee oplus otimes circ star ast bullet dagger top
+    bot perp parallel mid vert Vert langle rangle lfloor rfloor lceil rceil lbrace rbrace
+    partial nabla sum prod int oint prime ell hbar Re Im aleph
+    log ln exp sin cos tan arg max min sup inf lim det dim ker Pr
+    quad qquad""".split()
+)
+_MATH_ONE_ARGUMENT_COMMANDS = frozenset(
+    """mathbf mathrm mathcal mathbb mathit mathsf mathtt sqrt hat tilde bar vec dot ddot
+    widehat widetilde overline underline check breve acute grave""".split()
+)
+_MATH_TWO_ARGUMENT_COMMANDS = frozenset({"frac"})
+_MATH_SPACING = frozenset({",", ";", ":", "!", " "})
+_MATH_CHARACTERS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-=<>()[]|/.,;:!*?"
+)
+_MATH_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\s+|.", re.S)
+
+
+class _UnsafeMath(Exception):
+    """A math span that may not be written as math."""
+
+
+class _MathChecker:
+    """Checks that math tokens form a sequence TeX accepts.
+
+    A recursive-descent reading of the little math TeX allows here: atoms,
+    groups, commands with their arguments, and at most one superscript and one
+    subscript (or primes then a superscript) per atom.
+    """
+
+    def __init__(self, tokens: list[str]) -> None:
+        self.tokens = tokens
+        self.position = 0
+
+    def peek(self) -> str | None:
+        while self.position < len(self.tokens) and self.tokens[self.position].isspace():
+            self.position += 1
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def take(self) -> str:
+        token = self.peek()
+        if token is None:
+            raise _UnsafeMath("an argument is missing")
+        self.position += 1
+        return token
+
+    def sequence(self, end: str | None) -> None:
+        superscript = subscript = False
+        while (token := self.peek()) != end:
+            if token is None:
+                raise _UnsafeMath(f"{end!r} is missing")
+            if token in ("^", "_"):
+                self.take()
+                if (token == "^" and superscript) or (token == "_" and subscript):
+                    raise _UnsafeMath("double script")
+                superscript |= token == "^"
+                subscript |= token == "_"
+                self.operand()
+            elif token == "'":
+                self.take()
+                if superscript:
+                    raise _UnsafeMath("a prime after a superscript")
+            else:
+                self.atom()
+                superscript = subscript = False
+        if end is not None:
+            self.take()
+
+    def atom(self) -> None:
+        token = self.take()
+        name = token[1:]
+        if token == "{":
+            self.sequence("}")
+        elif token.startswith("\\") and name in _MATH_ONE_ARGUMENT_COMMANDS:
+            if name == "sqrt" and self.peek() == "[":
+                self.take()
+                self.sequence("]")
+            self.operand()
+        elif token.startswith("\\") and name in _MATH_TWO_ARGUMENT_COMMANDS:
+            self.operand()
+            self.operand()
+        elif not self.plain_atom(token):
+            raise _UnsafeMath(f"{token!r} is not allowed")
+
+    def operand(self) -> None:
+        token = self.take()
+        if token == "{":
+            self.sequence("}")
+        elif not self.plain_atom(token):
+            raise _UnsafeMath(f"{token!r} cannot be an argument")
+
+    @staticmethod
+    def plain_atom(token: str) -> bool:
+        if token.startswith("\\"):
+            return token[1:] in _MATH_SYMBOL_COMMANDS or token[1:] in _MATH_SPACING
+        return token in _MATH_CHARACTERS
+
+
+@functools.lru_cache(maxsize=4096)
+def is_safe_math(content: str) -> bool:
+    """Whether ``$content$`` may be written as math: harmless, and compiles.
+
+    Allowed: at most 200 ASCII letters, digits and operators, balanced groups,
+    scripts with an argument, and a whitelist of symbols (Greek letters,
+    relations, arrows, ``\\log``…) and of commands with arguments (``\\frac``,
+    ``\\sqrt``, ``\\mathbf``, ``\\hat``…). No ``%``, ``#``, ``&``, ``^^``, ``\\{``,
+    and no other command: nothing can read a file, define a macro or escape
+    the group.
+    """
+    if len(content) > _MAX_MATH_LENGTH or not (content.isascii() and content.isprintable()):
+        return False
+    if "^^" in content:
+        return False
+    try:
+        _MathChecker(_MATH_TOKEN.findall(content)).sequence(None)
+    except _UnsafeMath:
+        return False
+    return True
+
+
+def _mask_math(value: str, spans: list[str]) -> str:
+    """``value`` with each safe math span replaced by a marker and appended to ``spans``.
+
+    Only the dollars are visited, so long text with one formula stays cheap.
+    """
+    pieces = []
+    start = 0
+    position = value.find("$")
+    while position != -1:
+        match = _MATH_SPAN.match(value, position)
+        if match is None:
+            position = value.find("$", position + 1)
+            continue
+        if is_safe_math(match.group(1)):
+            pieces.append(value[start:position])
+            pieces.append(_MATH_MARK)
+            spans.append(match.group())
+            start = match.end()
+        # An unsafe span is text as a whole: its closing dollar opens nothing.
+        position = value.find("$", match.end())
+    pieces.append(value[start:])
+    return "".join(pieces)
+
+
+def _unmask_math(tex: str, spans: list[str]) -> str:
+    pieces = tex.split(_MATH_MARK)
+    out = [pieces[0]]
+    for span, piece in zip(spans, pieces[1:], strict=True):
+        out.append(span)
+        out.append(piece)
+    return "".join(out)
+
+
+# --- Case protection ----------------------------------------------------------------
+
+_WORD = re.compile(r"[\w\x00]+(?:['\u2019][\w\x00]+)*")
+# The same words, for ASCII text, found only when they need protection: a
+# capital after the first letter, a math span, or a lone capital other than
+# the article "A".
+_ASCII_PROTECTED_WORD = re.compile(
+    r"(?<![\w\x00'])"
+    r"(?=[\w\x00']*?(?:[\w\x00'][A-Z]|\x00)|[B-Z](?![\w\x00']))"
+    r"[\w\x00]+(?:'[\w\x00]+)*"
+)
+
+
+def _protected(match: re.Match[str]) -> str:
+    return _OPEN_MARK + match.group() + _CLOSE_MARK
+
+
+def _protect_word(match: re.Match[str]) -> str:
+    word = match.group()
+    rest = word[1:]
+    if _MATH_MARK in word or rest != rest.lower() or (len(word) == 1 and word.isupper()):
+        return word if word == "A" else _OPEN_MARK + word + _CLOSE_MARK
+    return word
+
+
+_LONE_CAPITALS = frozenset("BCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _protect_chunk(chunk: str) -> str:
+    """Mark the words of an ASCII chunk (no spaces) that need protection."""
+    if chunk.isalnum():
+        tail = chunk[1:]
+        if tail != tail.lower() or (not tail and chunk in _LONE_CAPITALS):
+            return _OPEN_MARK + chunk + _CLOSE_MARK
+        return chunk
+    return _ASCII_PROTECTED_WORD.sub(_protected, chunk)
+
+
+def _protect_words(value: str) -> str:
+    """Mark the words that a style must not lower-case: acronyms, CamelCase, math."""
+    if not value.isascii():
+        return _WORD.sub(_protect_word, value)
+    chunks = value.split(" ")
+    if _MATH_MARK in value:
+        return " ".join([_protect_chunk(c) for c in chunks])
+    # Words never span a space, and a chunk with a lower-case tail (the usual
+    # word) needs nothing: only the other chunks are looked at.
+    return " ".join([c if c[1:].islower() else _protect_chunk(c) for c in chunks])
+
+
+# --- Text ---------------------------------------------------------------------------
+
+
+def _clean(value: str) -> str:
+    """Non-ASCII ``value`` without controls, in NFC."""
+    if not value.isprintable():
+        value = _CONTROL.sub(_control_replacement, value)
+    if not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    return value
+
+
+def _convert(value: str, unicode: bool, protect: bool) -> str:
+    if _MATH_MARK in value or _OPEN_MARK in value or _CLOSE_MARK in value:
+        value = value.translate(_DROP_MARKERS)
+    ascii = value.isascii()
+    if not ascii:
+        value = _clean(value)
+    spans: list[str] = []
+    if "$" in value:
+        value = _mask_math(value, spans)
+    if protect:
+        value = _protect_words(value)
+    if ascii:
+        tex = _escape_ascii(value)
+    else:
+        tex = _escape_specials(value)
+        if not unicode:
+            tex = _NON_ASCII_RUN.sub(_non_ascii_tex, tex)
+    if protect:
+        tex = tex.replace(_OPEN_MARK, "{").replace(_CLOSE_MARK, "}")
+    return _unmask_math(tex, spans) if spans else tex
+
+
+# Short values (venues, volumes, keywords, names) recur from paper to paper.
+_MAX_CACHED = 50_000
+_short_texts: tuple[dict[str, str], dict[str, str]] = ({}, {})
+
+
+def text(value: str, *, unicode: bool = False) -> str:
+    """``value`` as LaTeX that prints it, math spans kept where safe."""
+    if len(value) > _SHORT:
+        return _convert(value, unicode, protect=False)
+    cache = _short_texts[unicode]
+    tex = cache.get(value)
+    if tex is None:
+        if len(cache) >= _MAX_CACHED:
+            cache.clear()
+        tex = cache[value] = _convert(value, unicode, protect=False)
+    return tex
+
+
+def title(value: str, *, unicode: bool = False) -> str:
+    """Like :func:`text`, with acronyms, CamelCase words and math braced against case changes.
+
+    Only the words that need it are braced (``{SAMGPT}: Text-free Graph…``),
+    so styles that set titles in sentence case still work on the rest.
+    """
+    return _convert(value, unicode, protect=True)
+
+
+# --- URLs ---------------------------------------------------------------------------
+
+# RFC 3986's unreserved and reserved characters, and "%" that starts an escape.
+_URL_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]|%(?![0-9A-Fa-f]{2})")
+_DOI_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%<>]|%(?![0-9A-Fa-f]{2})")
+
+
+def _percent_encode(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8"))
+
+
+def safe_url(value: str, *, doi: bool = False) -> str:
+    """A URL (or DOI) fit for a verbatim field: no backslash, brace, space or stray ``%``.
+
+    biblatex reads ``url`` and ``doi`` verbatim up to ``\\endverb``, and the
+    ``url`` package reads ``\\url{...}`` verbatim, so what matters is that the
+    value cannot end the field or the verbatim text early: backslashes,
+    braces, spaces, ``^`` and non-ASCII are percent-encoded, and a ``%`` is
+    kept only as the start of an escape. DOIs may also hold ``<`` and ``>``.
+    """
+    if _looks_safe(value):
+        return value
+    return (_DOI_UNSAFE if doi else _URL_UNSAFE).sub(_percent_encode, value)
+
+
+def _looks_safe(url: str) -> bool:
+    """Printable ASCII without space or a character that needs encoding: the usual URL."""
+    return (
+        url.isascii() and url.isprintable() and " " not in url and "%" not in url
+        and "\\" not in url and "{" not in url and "}" not in url and "^" not in url
+        and '"' not in url and "`" not in url and "|" not in url and "<" not in url
+        and ">" not in url
+    )  # fmt: skip
