@@ -392,7 +392,7 @@ def test_user_agent_names_paperbib_and_the_mailto(crossref_standin: StartStandin
     CrossrefSource(base_url=server.url, mailto=MAILTO).search("deep learning", rows=1)
     CrossrefSource(base_url=server.url).search("deep learning", rows=1)
     polite, public = server.stats.log
-    assert f"paperbib/{paperbib.__version__} (" in polite.user_agent
+    assert polite.user_agent.endswith(f"paperbib/{paperbib.__version__}")
     assert f"(mailto:{MAILTO})" in polite.user_agent
     assert polite.polite
     assert "mailto" not in public.user_agent
