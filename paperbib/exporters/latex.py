@@ -3,9 +3,8 @@
 The model holds Unicode text in which ``$...$`` spans are TeX math. This
 module writes such text for BibTeX fields:
 
-- The specials ``\\ { } $ & % # _ ~ ^`` (and ``< > | "``, which print as other
-  glyphs in some font encodings or are babel shorthands) become commands that
-  print the character. Braces become ``{\\textbraceleft}``, not ``\\{``:
+- The specials ``\\ { } $ & % # _ ~ ^`` become commands that print the
+  character. Braces become ``{\\textbraceleft}``, not ``\\{``:
   BibTeX counts every brace, even one after a backslash, so ``\\{`` alone would
   unbalance the field. ``^`` becomes ``{\\textasciicircum}``, which also rules
   out TeX's ``^^5c`` way of spelling a backslash.
@@ -22,10 +21,12 @@ module writes such text for BibTeX fields:
 - Control characters are dropped; line breaks and tabs become spaces, so no
   field can hold an empty line (a paragraph break ends a macro argument).
 
-The commands written need ``\\usepackage[T1]{fontenc}`` for a few letters
-(``{\\DJ}``, ``{\\dh}``, ``{\\th}``, ``{\\ng}``, ``\\k`` ogonek, guillemets) and for
-``<``, ``>`` and ``|``; everything else works in LaTeX's default encoding.
-Math spans that use ``\\mathbb`` need ``amssymb``.
+The output needs ``\\usepackage[T1]{fontenc}`` for a few letters (``{\\DJ}``,
+``{\\dh}``, ``{\\th}``, ``{\\ng}``, ``\\k`` ogonek, guillemets) and to print
+``<``, ``>``, ``|`` and ``"`` as themselves (LaTeX's default OT1 encoding
+shows other glyphs for them; they are harmless either way, so they are kept
+as they are, which also keeps them readable to BibTeX readers). Math spans
+that use ``\\mathbb`` need ``amssymb``.
 
 The work is done with str methods that run at C speed over long ASCII text
 (abstracts): one ``str.translate`` pass, then a memchr-speed test per special
@@ -54,10 +55,6 @@ _ASCII_SPECIALS = {
     "_": r"\_",
     "~": r"{\textasciitilde}",
     "^": r"{\textasciicircum}",
-    "<": r"{\textless}",
-    ">": r"{\textgreater}",
-    "|": r"{\textbar}",
-    '"': r"{\textquotedbl}",
 }
 
 # Letters that are not an ASCII letter plus accents.
@@ -238,7 +235,6 @@ def _has_ascii_special(value: str) -> bool:
     return (
         "\\" in value or "{" in value or "}" in value or "$" in value or "&" in value
         or "%" in value or "#" in value or "_" in value or "~" in value or "^" in value
-        or "<" in value or ">" in value or "|" in value or '"' in value
     )  # fmt: skip
 
 
