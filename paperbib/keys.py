@@ -2,7 +2,7 @@
 
 A key is the first author's family name (or, with no author known, the first
 significant title word), the year, and the first significant title word not
-already used: ``vaswani2017attention``, ``samgpt2025textfree``. Papers whose
+already used: ``vaswani2017attention``, ``samgpt2025text``, ``h2o2023heavy``. Papers whose
 keys collide all get a suffix ``a``, ``b``, ``c``… assigned in an order that
 depends on the papers' content, never on their order in the input. Keys that
 a paper pins (``Paper.citation_key``) are kept and never reused.
@@ -20,6 +20,7 @@ from string import ascii_lowercase
 import attrs
 
 from paperbib.model import Paper
+from paperbib.text import normalise_title
 
 __all__ = ["assign_keys", "base_key"]
 
@@ -39,8 +40,8 @@ _ASCII_LETTERS = str.maketrans(
     }
 )  # fmt: skip
 
-_MATH = re.compile(r"\$[^$]*\$")
 _NOT_KEY_CHAR = re.compile(r"[^a-z0-9]+")
+_WORD_JOINERS = re.compile(r"(?<=\w)[-\u2010\u2011'\u2019](?=\w)")
 
 
 def _ascii_word(text: str) -> str:
@@ -50,10 +51,14 @@ def _ascii_word(text: str) -> str:
 
 
 def _title_words(title: str | None) -> list[str]:
+    """The title's significant words: no stop words, no bare numbers ("TÜLU 3")."""
     if not title:
         return []
-    words = (_ascii_word(w) for w in _MATH.sub(" ", title).split())
-    return [w for w in words if w and w not in _STOPWORDS]
+    # Hyphenated and possessive words stay whole ("Pre-training", "Pretrainer's"),
+    # and math keeps its letters and digits: "H$_2$O" is "h2o", not "h" and "o".
+    joined = _WORD_JOINERS.sub("", title)
+    words = (_ascii_word(w) for w in normalise_title(joined).split())
+    return [w for w in words if w and w not in _STOPWORDS and not w.isdigit()]
 
 
 def base_key(paper: Paper) -> str:
