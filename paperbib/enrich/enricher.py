@@ -138,7 +138,10 @@ def enrich(
         paper
         if outcome.record is None
         else merge(
-            paper, outcome.record, Provenance("crossref", outcome.doi, outcome.score), overwrite
+            paper,
+            outcome.record,
+            Provenance("crossref", outcome.doi, outcome.score),
+            overwrite=overwrite,
         )
         for paper, outcome in zip(papers, outcomes, strict=True)
     ]
@@ -320,7 +323,7 @@ _FILL_ONLY = ("title", "abstract", "arxiv")
 _UNPUBLISHED = frozenset({Kind.PREPRINT, Kind.OTHER})
 
 
-def merge(paper: Paper, record: Paper, provenance: Provenance, overwrite: bool = False) -> Paper:
+def merge(paper: Paper, record: Paper, provenance: Provenance, *, overwrite: bool = False) -> Paper:
     """``paper`` with what ``record`` adds, each filled field credited to ``provenance``.
 
     What the paper says is kept unless ``overwrite``; its title, abstract,
