@@ -28,8 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from paperbib.enrich.matching import normalise_title
 from paperbib.model import Author, Kind, Paper, PartialDate
+from paperbib.text import normalise_title
 
 __all__ = ["LabelledQuery", "labelled_set"]
 

@@ -12,10 +12,10 @@ from paperbib.enrich.matching import (
     Verdict,
     confirm,
     decide,
-    normalise_title,
     title_similarity,
 )
 from paperbib.model import ArxivId, Author, Paper
+from paperbib.text import normalise_title
 
 TITLE = "Re$^3$Dial: Retrieve, Reorganize and Rescale Dialogue Corpus for Long-Turn Pre-training"
 LISTED = dt.date(2024, 12, 11)

@@ -35,11 +35,11 @@ from paperbib.enrich.matching import (
     confirm,
     decide,
     family_key,
-    normalise_title,
 )
 from paperbib.enrich.pacing import Pacer, RetryPolicy, call_with_retries
 from paperbib.errors import SourceError
 from paperbib.model import Author, Kind, Paper, Provenance
+from paperbib.text import normalise_title
 
 __all__ = [
     "CROSSREF_URL_ENV",

@@ -17,9 +17,7 @@ rejected.
 from __future__ import annotations
 
 import enum
-import html
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -28,6 +26,7 @@ from attrs import field, frozen
 
 from paperbib.enrich.crossref import is_notice, markup_to_text, work_to_paper
 from paperbib.model import Author, Kind, Paper
+from paperbib.text import normalise_title
 
 __all__ = [
     "AMBIGUITY_MARGIN",
@@ -39,7 +38,6 @@ __all__ = [
     "decide",
     "family_key",
     "judge",
-    "normalise_title",
     "title_similarity",
 ]
 
@@ -149,42 +147,11 @@ class Outcome:
     record: Paper | None = field(default=None, eq=False, repr=False)
 
 
-_TAG = re.compile(r"<[^>]*>")
-_TEX_COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 _MAIN_TITLE = re.compile(r"\s*(?::|(?<=[?!])\s|\s[-\u2013\u2014]\s)")
-_NOT_WORD = re.compile(r"[\W_]+")
-_TEX_SYNTAX = str.maketrans("", "", "$^_{}")
 _STOPWORDS = frozenset(
     """a an and as at by for from in into of on or over the to towards toward under
     using via vs with within without""".split()
 )
-
-
-def _tex_command(match: re.Match[str]) -> str:
-    """A Greek letter command becomes its letter; others vanish, their arguments stay."""
-    name = match.group(1)
-    if len(name) == 1:
-        return name if not name.isalpha() else ""
-    case = "CAPITAL" if name[0].isupper() else "SMALL"
-    try:
-        return unicodedata.lookup(f"GREEK {case} LETTER {name.upper()}")
-    except KeyError:
-        return ""
-
-
-def normalise_title(text: str) -> str:
-    """Reduce a title to lower-case words, free of markup, accents and punctuation.
-
-    >>> normalise_title("Re$^3$Dial: <i>Retrieve</i> \\\\& Rescale")
-    're3dial retrieve and rescale'
-    """
-    text = html.unescape(_TAG.sub("", text))
-    text = _TEX_COMMAND.sub(_tex_command, text)
-    # Math shifts, scripts and groups: "Re$^{3}$Dial" is "Re3Dial".
-    text = text.translate(_TEX_SYNTAX)
-    decomposed = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return " ".join(_NOT_WORD.sub(" ", text.replace("&", " and ")).split())
 
 
 def _main_title(title: str) -> str | None:
