@@ -142,7 +142,8 @@ ALLOWED_COMMANDS = set(
     Lambda Xi Pi Sigma Upsilon Phi Psi Omega mathrm mathbf mathcal mathbb mathit mathsf mathtt
     frac sqrt hat tilde bar vec dot ddot le ge neq approx sim equiv infty partial nabla in sum
     prod int surd forall exists emptyset wedge vee cap cup subset subseteq oplus otimes cdot
-    circ Rightarrow Leftrightarrow leftrightarrow mapsto langle rangle prime ell log""".split()
+    circ Rightarrow Leftrightarrow leftrightarrow mapsto langle rangle prime ell log
+    symbol textunderscore""".split()
 )
 ALLOWED_SYMBOLS = set("&%$#_'`^~\"=.,;:! ")
 CONTROL_SEQUENCE = re.compile(r"\\([A-Za-z]+|.)", re.S)
@@ -407,6 +408,45 @@ def test_names_are_parsed_back_as_the_same_people_by_pybtex() -> None:
     assert people[1].last_names == ["{Google DeepMind and Friends, Inc.}"]
     assert people[2].last_names == ["{Smith, Jones}"]
     assert people[3].last_names == ["{Barnes and Noble}"]
+
+
+def test_a_name_starting_with_a_special_is_braced_with_commands_biber_can_initial() -> None:
+    """biber takes the initial after dropping braces and letter commands: it must find a letter."""
+    paper = Paper(title="T", authors=[Author(family="\\x{y}", given="&Co"), Author(literal="_Org")])
+    assert fields(paper)["author"] == (
+        "{\\textbackslash{}x{\\textbraceleft}y{\\textbraceright}}, {\\symbol{38}Co}"
+        " and {\\textunderscore{}Org}"
+    )
+
+
+@settings(max_examples=200)
+@given(st.lists(st.tuples(hostile_text, hostile_text), min_size=1, max_size=4))
+def test_no_name_becomes_a_live_command_or_another_number_of_people(
+    names: list[tuple[str, str]],
+) -> None:
+    """Hostile names give harmless commands only, and pybtex reads as many people as there are."""
+    from pybtex.database import parse_string
+
+    authors = [
+        Author(family=family if family.strip() else "x", given=given) for family, given in names
+    ]
+    bib = export(Paper(title="T", authors=authors))
+    (entry,) = parse_string(bib, "bibtex").entries.values()
+    # A family name of control characters only has nothing to print: that
+    # person is written as "others", never as an empty name.
+    printable = [
+        a for a in authors if "".join(c for c in a.family or "" if c.isprintable()).strip()
+    ]
+    if not printable:
+        assert "author" not in entry.persons
+        return
+    people = entry.persons["author"]
+    assert len(people) == len(printable) + (len(printable) < len(authors))
+    author = fields(Paper(title="T", authors=authors))["author"]
+    for name in CONTROL_SEQUENCE.findall(author):
+        assert name in ALLOWED_COMMANDS or name in ALLOWED_SYMBOLS, (name, author)
+    assert min(brace_depths(author)) >= 0
+    assert brace_depths(author)[-1] == 0
 
 
 def test_some_named_authors_end_with_and_others() -> None:

@@ -89,17 +89,46 @@ def _sort_key(title: str) -> str | None:
     return "".join(c for c in folded if c.isalnum())[:_MAX_KEY_WORD] or None
 
 
-def _name_part(value: str, unicode: bool) -> str:
-    tex = text(value, unicode=unicode)
-    return "{" + tex + "}" if _NAME_SEPARATOR.search(value) else tex
+# biber makes a name's initial from the first character left after it drops
+# leading braces and letter commands (with their argument): a name starting
+# with {\textbackslash} or \& would leave "}" or "\" there and break the .bbl.
+# Leading specials are therefore written as commands with an argument (or as
+# \symbol{n}, for those without a letter command biber leaves alone), inside
+# braces, which classic bibtex reads as one character whole.
+_LEADING_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "_": r"\textunderscore{}",
+    "&": r"\symbol{38}",
+    "%": r"\symbol{37}",
+    "$": r"\symbol{36}",
+    "#": r"\symbol{35}",
+}
+_LEADING = "".join(_LEADING_SPECIALS)
+
+
+def _name_part(value: str, unicode: bool, whole: bool = False) -> str:
+    """One part of a name in LaTeX, braced when BibTeX or biber would misread it."""
+    rest = value.lstrip(_LEADING)
+    lead = value[: len(value) - len(rest)]
+    tex = "".join([_LEADING_SPECIALS[c] for c in lead]) + text(rest, unicode=unicode)
+    if whole or lead or _NAME_SEPARATOR.search(value):
+        return "{" + tex + "}"
+    return tex
 
 
 def _name(author: Author, unicode: bool) -> str:
-    """``von Last, Jr, First`` for a person, ``{Name}`` for an organisation."""
+    """``von Last, Jr, First`` for a person, ``{Name}`` for an organisation, "" for nothing."""
     if author.literal is not None:
-        return "{" + text(author.literal, unicode=unicode) + "}"
+        literal = _name_part(author.literal, unicode, whole=True)
+        return literal if literal != "{}" else ""
     assert author.family is not None  # the model's invariant: a family name or a literal
     last = _name_part(author.family, unicode)
+    if not last.strip("{} "):
+        return ""
     if author.particle:
         last = f"{_name_part(author.particle, unicode)} {last}"
     given = _name_part(author.given, unicode) if author.given else ""
@@ -127,10 +156,13 @@ def _authors(paper: Paper, unicode: bool) -> str | None:
             if len(cache) >= _MAX_CACHED_NAMES:
                 cache.clear()
             name = cache[parts] = _name(author, unicode)
-        names.append(name)
-    if paper.authors_incomplete:
+        if name:
+            names.append(name)
+    # A name with nothing printable left (only control characters) stands for
+    # someone whose name is unknown, like an author known only by a count.
+    if names and (paper.authors_incomplete or len(names) < len(paper.authors)):
         names.append("others")
-    return " and ".join(names)
+    return " and ".join(names) or None
 
 
 def _key(paper: Paper) -> str:
