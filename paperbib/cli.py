@@ -7,9 +7,13 @@ reported as a problem or nothing could be written, 2 for usage errors.
 from __future__ import annotations
 
 import datetime as dt
+import io as io_module
 import sys
+from collections.abc import Mapping
 from pathlib import PurePath
+from typing import Any
 
+import attrs
 import click
 
 from paperbib import api, io, registry
@@ -77,6 +81,43 @@ def main() -> None:
     is_flag=True,
     help="Keep non-ASCII letters as UTF-8 in BibTeX (for biber) instead of TeX accents.",
 )
+@click.option(
+    "--enrich",
+    is_flag=True,
+    help="Fill in authors, DOI, venue and dates from Crossref; abstain when unsure.",
+)
+@click.option(
+    "--mailto",
+    envvar="PAPERBIB_MAILTO",
+    metavar="EMAIL",
+    help="Your e-mail, sent to Crossref for its faster polite pool [env: PAPERBIB_MAILTO].",
+)
+@click.option(
+    "--cache",
+    "cache_path",
+    type=click.Path(dir_okay=False),
+    metavar="PATH",
+    help="Cache file for Crossref answers; default: in your user cache folder.",
+)
+@click.option("--no-cache", is_flag=True, help="Use no cache: ask Crossref everything again.")
+@click.option("--refresh", is_flag=True, help="Ignore cached answers (still store the new ones).")
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Let Crossref replace what the digest says, not only fill gaps.",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    metavar="FILE",
+    help="Write one JSON line per paper: outcome, score, chosen DOI, candidates.",
+)
+@click.option(
+    "--crossref-url",
+    envvar="PAPERBIB_CROSSREF_URL",
+    metavar="URL",
+    help="Crossref API address (a mirror or proxy) [env: PAPERBIB_CROSSREF_URL].",
+)
 def export(
     inputs: tuple[str, ...],
     to_format: str | None,
@@ -84,12 +125,27 @@ def export(
     from_format: str | None,
     as_of: dt.datetime | None,
     unicode: bool,
+    enrich: bool,
+    mailto: str | None,
+    cache_path: str | None,
+    no_cache: bool,
+    refresh: bool,
+    overwrite: bool,
+    report: str | None,
+    crossref_url: str | None,
 ) -> None:
     """Read INPUT files (- for stdin) and write their papers as one bibliography.
 
     Records that cannot be read are reported on stderr with their file and line;
     the rest is still exported, and the exit code is 1.
     """
+    if cache_path and no_cache:
+        raise click.UsageError("--cache and --no-cache cannot be used together")
+    enrich_only = [
+        name for name, given in (("--report", report), ("--overwrite", overwrite)) if given
+    ]
+    if enrich_only and not enrich:
+        raise click.UsageError(f"{' and '.join(enrich_only)} only make sense with --enrich")
     _check_format("reader", from_format, "'-f' / '--from'")
     _check_format("exporter", to_format, "'-t' / '--to'")
     if to_format is None:
@@ -123,6 +179,18 @@ def export(
     for conflict in merged.conflicts:
         click.echo(f"paperbib: warning: {conflict}", err=True)
     papers = list(merged.papers)
+    if enrich:
+        outcome = _enrich(
+            papers,
+            mailto=mailto,
+            cache=None if no_cache else (cache_path or True),
+            refresh=refresh,
+            overwrite=overwrite,
+            report=report,
+            crossref_url=crossref_url,
+        )
+        papers = outcome.papers
+        failed = failed or outcome.failed
     try:
         api.dump(papers, output, to_format, unicode=unicode)
     except OutputError as error:
@@ -132,6 +200,72 @@ def export(
         click.echo(f"paperbib: wrote {len(papers)} papers to {output} ({to_format})", err=True)
     if failed:
         sys.exit(EXIT_PROBLEMS)
+
+
+@attrs.frozen
+class _Enriched:
+    papers: list[Paper]
+    failed: bool
+
+
+def _enrich(
+    papers: list[Paper],
+    *,
+    mailto: str | None,
+    cache: str | bool | None,
+    refresh: bool,
+    overwrite: bool,
+    report: str | None,
+    crossref_url: str | None,
+) -> _Enriched:
+    """Run Crossref enrichment with a progress line on a terminal; exit 1 if it cannot start."""
+    # Imported here: the network stack is only paid for when asked for.
+    from paperbib.enrich import Verdict, enrich, write_report
+    from paperbib.errors import EnrichError
+
+    if not mailto:
+        click.echo(
+            "paperbib: hint: give --mailto EMAIL (or set PAPERBIB_MAILTO) to use Crossref's "
+            "polite pool: twice the request rate and three requests at once",
+            err=True,
+        )
+    show_progress = sys.stderr.isatty()
+
+    def progress(done: int, counts: Mapping[Verdict, int]) -> None:
+        if show_progress:
+            click.echo(f"\r{_summary(done, len(papers), counts)}", err=True, nl=False)
+
+    try:
+        result = enrich(
+            papers,
+            mailto=mailto,
+            crossref_url=crossref_url,
+            cache=cache,
+            refresh=refresh,
+            overwrite=overwrite,
+            progress=progress,
+        )
+    except EnrichError as error:
+        _error(str(error))
+        sys.exit(EXIT_PROBLEMS)
+    counts = result.counts
+    if show_progress:
+        click.echo("", err=True)
+    click.echo(f"paperbib: {_summary(len(papers), len(papers), counts)}", err=True)
+    if report is not None:
+        lines = io_module.StringIO()
+        write_report(result, lines)
+        try:
+            io.write_output(report, lines.getvalue())
+        except OutputError as error:
+            _error(str(error))
+            sys.exit(EXIT_PROBLEMS)
+    return _Enriched(list(result.papers), failed=counts[Verdict.FAILED] > 0)
+
+
+def _summary(done: int, total: int, counts: Mapping[Any, int]) -> str:
+    tallies = ", ".join(f"{counts[v]} {v.value.replace('_', ' ')}" for v in counts)
+    return f"enriched {done}/{total}: {tallies}"
 
 
 @main.command()
