@@ -29,7 +29,9 @@ def test_title_matches_across_markup_case_and_accents_within_the_year_window() -
 
 def test_different_dois_are_never_merged_and_are_reported() -> None:
     """One title with two DOIs stays two papers, and the disagreement is reported."""
-    a = Paper(title=TITLE, doi="10.1000/a", provenance={"title": Provenance("bibtex", "refs.bib:3")})
+    a = Paper(
+        title=TITLE, doi="10.1000/a", provenance={"title": Provenance("bibtex", "refs.bib:3")}
+    )
     b = Paper(title=TITLE, doi="10.1000/b")
     result = deduplicate([a, b])
     assert result.papers == (a, b)
