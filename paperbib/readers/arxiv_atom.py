@@ -49,7 +49,7 @@ from paperbib.readers import _feeds
 from paperbib.readers._xml import ATOM, Document, parse
 from paperbib.text import clean, link_kind
 
-__all__ = ["ArxivAtomReader"]
+__all__ = ["ArxivAtomReader", "error_message", "read_entry"]
 
 _ARXIV = "{http://arxiv.org/schemas/atom}"
 _ERROR_ID = re.compile(r"https?://(?:export\.)?arxiv\.org/api/errors\b")
@@ -79,16 +79,30 @@ class ArxivAtomReader(Reader):
                 broken_entry = True
                 yield _feeds.cut_off(document, entry, context)
                 continue
-            yield from _entry(entry, document, context)
+            yield from read_entry(entry, document, context)
         if document.broken is not None and not broken_entry:
             yield _feeds.broken(document, context)
 
 
-def _entry(entry: Element, document: Document, context: ReadContext) -> Iterator[Paper | Problem]:
+def error_message(entry: Element) -> str | None:
+    """arXiv's message when the entry is the API's report of a bad request, else None."""
+    identifier = (entry.findtext(f"{ATOM}id") or "").strip()
+    if not _ERROR_ID.match(identifier):
+        return None
+    return clean(entry.findtext(f"{ATOM}summary") or "") or identifier
+
+
+def read_entry(
+    entry: Element, document: Document, context: ReadContext
+) -> Iterator[Paper | Problem]:
+    """The paper one complete ``<entry>`` describes, and the problems met reading it.
+
+    The enrichment's arXiv source reads the API's answers through this too.
+    """
     line = document.line(entry)
     identifier = (entry.findtext(f"{ATOM}id") or "").strip()
-    if _ERROR_ID.match(identifier):
-        message = clean(entry.findtext(f"{ATOM}summary") or "") or identifier
+    message = error_message(entry)
+    if message is not None:
         yield Problem(context.source, line, f"arXiv answered with an error: {message}")
         return
     if not identifier:
