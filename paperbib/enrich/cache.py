@@ -114,13 +114,18 @@ class ResponseCache:
             "or choose another file with --cache PATH, or run with --no-cache"
         )
 
-    def get(self, key: str) -> str | None:
-        """The stored answer to ``key``, or None when there is none younger than the TTL."""
+    def get(self, key: str, *, ttl: dt.timedelta | None = None) -> str | None:
+        """The stored answer to ``key``, or None when there is none younger than the TTL.
+
+        ``ttl`` replaces the cache's own for this key: each source trusts its
+        answers as long as its records stay current.
+        """
         with self._lock:
             row = self._db.execute(
                 "SELECT body, fetched FROM responses WHERE key = ?", (key,)
             ).fetchone()
-        if row is None or self._clock() - row[1] > self.ttl.total_seconds():
+        limit = (self.ttl if ttl is None else ttl).total_seconds()
+        if row is None or self._clock() - row[1] > limit:
             return None
         body: str = row[0]
         return body
