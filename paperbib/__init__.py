@@ -43,6 +43,7 @@ __all__ = [
     "Provenance",
     "UndetectedFormatError",
     "UnknownFormatError",
+    "UpdateResult",
     "__version__",
     "deduplicate",
     "dump",
@@ -50,10 +51,12 @@ __all__ = [
     "enrich",
     "load",
     "loads",
+    "update",
 ]
 
 if TYPE_CHECKING:
     from paperbib.enrich.enricher import enrich
+    from paperbib.into import UpdateResult, update
 else:
 
     def __getattr__(name: str) -> Any:
@@ -63,4 +66,9 @@ else:
             import paperbib.enrich
 
             return paperbib.enrich
+        # Updating a file in place is loaded on first use too, for the CLI's start.
+        if name in ("UpdateResult", "update"):
+            import paperbib.into
+
+            return getattr(paperbib.into, name)
         raise AttributeError(f"module 'paperbib' has no attribute {name!r}")
