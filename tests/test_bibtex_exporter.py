@@ -129,21 +129,26 @@ hostile_text = st.lists(st.sampled_from(HOSTILE_PIECES), max_size=12).map("".joi
 # letters, accents, and the math whitelist. None of them reads a file, writes
 # one, defines a macro or changes a catcode.
 ALLOWED_COMMANDS = set(
-    """textbackslash textbraceleft textbraceright textasciitilde textasciicircum
-    i j l L o O aa AA ae AE oe OE ss SS DJ dj DH dh TH th ng NG u r H v d b c k textcommabelow
-    quotesinglbase quotedblbase guillemotleft guillemotright guilsinglleft guilsinglright
-    ldots textbullet textperiodcentered dag ddag S P textcopyright textregistered
-    texttrademark textdegree textmu textperthousand texteuro pounds textyen textcent
-    textexclamdown textquestiondown textpm texttimes textdiv textlnot textonesuperior
-    texttwosuperior textthreesuperior textonequarter textonehalf textthreequarters
-    textordfeminine textordmasculine textleftarrow textrightarrow textuparrow textdownarrow
+    """textbackslash textbraceleft textbraceright textasciitilde textasciicircum textunderscore
+    symbol i j l L o O aa AA ae AE oe OE ss SS DJ dj DH dh TH th ng NG u r H v d b c k
+    textcommabelow quotesinglbase quotedblbase guillemotleft guillemotright guilsinglleft
+    guilsinglright ldots textbullet textperiodcentered dag ddag S P textcopyright
+    textregistered texttrademark textdegree textmu textperthousand texteuro pounds textyen
+    textcent textexclamdown textquestiondown textpm texttimes textdiv textlnot
+    textonesuperior texttwosuperior textthreesuperior textonequarter textonehalf
+    textthreequarters textordfeminine textordmasculine textleftarrow textrightarrow
+    textuparrow textdownarrow
     alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu
-    xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta
-    Lambda Xi Pi Sigma Upsilon Phi Psi Omega mathrm mathbf mathcal mathbb mathit mathsf mathtt
-    frac sqrt hat tilde bar vec dot ddot le ge neq approx sim equiv infty partial nabla in sum
-    prod int surd forall exists emptyset wedge vee cap cup subset subseteq oplus otimes cdot
-    circ Rightarrow Leftrightarrow leftrightarrow mapsto langle rangle prime ell log
-    symbol textunderscore""".split()
+    xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta
+    Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega cdot cdots ldots dots times div pm mp le
+    leq ge geq ll gg ne neq approx sim simeq cong equiv propto infty to rightarrow leftarrow
+    Rightarrow Leftarrow leftrightarrow Leftrightarrow mapsto uparrow downarrow in notin ni
+    subset subseteq supset supseteq cup cap setminus emptyset forall exists neg wedge vee
+    oplus otimes circ star ast bullet dagger top bot perp parallel mid vert Vert langle rangle
+    lfloor rfloor lceil rceil lbrace rbrace partial nabla sum prod int oint prime ell hbar Re
+    Im aleph log ln exp sin cos tan arg max min sup inf lim det dim ker Pr quad qquad surd
+    mathbf mathrm mathcal mathbb mathit mathsf mathtt sqrt hat tilde bar vec dot ddot
+    widehat widetilde overline underline check breve acute grave frac""".split()
 )
 ALLOWED_SYMBOLS = set("&%$#_'`^~\"=.,;:! ")
 CONTROL_SEQUENCE = re.compile(r"\\([A-Za-z]+|.)", re.S)
@@ -284,6 +289,45 @@ def test_math_in_titles_is_braced_against_case_changes() -> None:
 def test_acronyms_and_camel_case_are_protected_word_by_word(value: str, tex: str) -> None:
     """Only words with a capital after their first letter (or lone capitals) are braced."""
     assert latex.title(value) == tex
+
+
+alphanumerics = st.text("abcxyzABCXYZ019", min_size=1, max_size=5)
+title_words = st.lists(
+    st.tuples(
+        alphanumerics,
+        st.sampled_from(["", "'", "-"]),
+        alphanumerics,
+        st.sampled_from(["", ":", ")", "."]),
+    ).map(lambda t: t[0] + (t[1] + t[2] if t[1] else "") + t[3]),
+    min_size=1,
+    max_size=8,
+).map(" ".join)
+WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")
+
+
+@settings(max_examples=300)
+@given(title_words)
+def test_protection_only_adds_braces_around_the_words_that_need_them(value: str) -> None:
+    """Braces go around each word with a capital after its first letter, or a lone capital."""
+    tex = latex.title(value)
+    assert tex.replace("{", "").replace("}", "") == value
+    depth, braced = 0, []
+    for char in tex:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        braced.append(depth > 0)
+    inside = [b for c, b in zip(tex, braced, strict=True) if c not in "{}"]
+    for match in WORD.finditer(value):
+        word = match.group()
+        needs = word[1:] != word[1:].lower() or (
+            len(word) == 1 and word in "BCDEFGHIJKLMNOPQRSTUVWXYZ"
+        )
+        assert all(inside[match.start() : match.end()]) == needs, (word, tex)
+
+
+@given(title_words)
+def test_ascii_and_unicode_titles_are_protected_alike(value: str) -> None:
+    """The ASCII fast path and the general path brace the same words."""
+    assert latex.title(value + " \u00e9") == latex.title(value) + " {\\'e}"
 
 
 def test_a_whole_title_is_never_braced() -> None:

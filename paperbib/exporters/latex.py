@@ -203,16 +203,20 @@ _DELETED = "\x7f"
 _CODES = {special: chr(0x03 + index) for index, special in enumerate(_ASCII_SPECIALS)}
 _ASCII_TABLE = "".join(
     _CODES.get(c) or (" " if c in _WHITESPACE_CONTROLS else _DELETED)
-    if c in _CODES or (c in _INVISIBLE and c not in _MARKERS)
+    if c in _CODES or c in _INVISIBLE
     else c
     for c in map(chr, range(0x80))
+)
+# The same, for text that holds markers already.
+_MARKED_ASCII_TABLE = "".join(
+    c if c in _MARKERS else t for c, t in zip(map(chr, range(0x80)), _ASCII_TABLE, strict=True)
 )
 _CODED_SPECIALS = [(_CODES[special], tex) for special, tex in _ASCII_SPECIALS.items()]
 
 
-def _escape_ascii(value: str) -> str:
-    """ASCII text (markers allowed) with specials escaped and controls gone."""
-    translated = value.translate(_ASCII_TABLE)
+def _escape_ascii(value: str, table: str = _ASCII_TABLE) -> str:
+    """ASCII text with specials escaped and controls gone; ``value`` itself if nothing changed."""
+    translated = value.translate(table)
     if translated == value:
         return value
     value = translated
@@ -477,16 +481,32 @@ def _protect_word(match: re.Match[str]) -> str:
 
 
 _LONE_CAPITALS = frozenset("BCDEFGHIJKLMNOPQRSTUVWXYZ")
+_EDGE_PUNCTUATION = "\"'()[].,:;!?/"
 
 
 def _protect_chunk(chunk: str) -> str:
-    """Mark the words of an ASCII chunk (no spaces) that need protection."""
-    if chunk.isalnum():
-        tail = chunk[1:]
-        if tail != tail.lower() or (not tail and chunk in _LONE_CAPITALS):
-            return _OPEN_MARK + chunk + _CLOSE_MARK
+    """Mark the words of an ASCII chunk (no spaces) that need protection.
+
+    Hyphens and punctuation at the edges are not part of a word, so the usual
+    chunks (``SAMGPT:``, ``BERT-based``, ``(LoRA)``) are handled with str
+    methods; the pattern is left for apostrophes, underscores and math.
+    """
+    if "-" in chunk:
+        return "-".join([_protect_chunk(part) for part in chunk.split("-")])
+    word = chunk.strip(_EDGE_PUNCTUATION)
+    if not word.isalnum():
+        return _ASCII_PROTECTED_WORD.sub(_protected, chunk)
+    tail = word[1:]
+    if tail == tail.lower() and (tail or word not in _LONE_CAPITALS):
         return chunk
-    return _ASCII_PROTECTED_WORD.sub(_protected, chunk)
+    start = len(chunk) - len(chunk.lstrip(_EDGE_PUNCTUATION))
+    end = start + len(word)
+    return chunk[:start] + _OPEN_MARK + word + _CLOSE_MARK + chunk[end:]
+
+
+def _plain_chunk(chunk: str) -> bool:
+    """No capital after the first letter, and the first is no lone capital (``X-ray``)."""
+    return chunk[1:].islower() and (chunk[1].isalnum() or not chunk[0].isupper())
 
 
 def _protect_words(value: str) -> str:
@@ -496,9 +516,9 @@ def _protect_words(value: str) -> str:
     chunks = value.split(" ")
     if _MATH_MARK in value:
         return " ".join([_protect_chunk(c) for c in chunks])
-    # Words never span a space, and a chunk with a lower-case tail (the usual
-    # word) needs nothing: only the other chunks are looked at.
-    return " ".join([c if c[1:].islower() else _protect_chunk(c) for c in chunks])
+    # Words never span a space, and the usual chunk needs nothing: only the
+    # other chunks are looked at.
+    return " ".join([c if _plain_chunk(c) else _protect_chunk(c) for c in chunks])
 
 
 # --- Text ---------------------------------------------------------------------------
@@ -525,7 +545,7 @@ def _convert(value: str, unicode: bool, protect: bool) -> str:
     if protect:
         value = _protect_words(value)
     if ascii:
-        tex = _escape_ascii(value)
+        tex = _escape_ascii(value, _MARKED_ASCII_TABLE)
     else:
         tex = _escape_specials(value)
         if not unicode:
@@ -540,9 +560,11 @@ _MAX_CACHED = 50_000
 _short_texts: tuple[dict[str, str], dict[str, str]] = ({}, {})
 
 
-def text(value: str, *, unicode: bool = False) -> str:
+def text(value: str, unicode: bool = False) -> str:
     """``value`` as LaTeX that prints it, math spans kept where safe."""
     if len(value) > _SHORT:
+        if value.isascii() and "$" not in value:
+            return _escape_ascii(value)
         return _convert(value, unicode, protect=False)
     cache = _short_texts[unicode]
     tex = cache.get(value)
@@ -553,12 +575,18 @@ def text(value: str, *, unicode: bool = False) -> str:
     return tex
 
 
-def title(value: str, *, unicode: bool = False) -> str:
+def title(value: str, unicode: bool = False) -> str:
     """Like :func:`text`, with acronyms, CamelCase words and math braced against case changes.
 
     Only the words that need it are braced (``{SAMGPT}: Text-free Graph…``),
     so styles that set titles in sentence case still work on the rest.
     """
+    if value.isascii() and "$" not in value and _escape_ascii(value) is value:
+        # Printable ASCII without specials, the usual title: braces are all it needs.
+        tex = _protect_words(value)
+        if _OPEN_MARK in tex:
+            tex = tex.replace(_OPEN_MARK, "{").replace(_CLOSE_MARK, "}")
+        return tex
     return _convert(value, unicode, protect=True)
 
 
