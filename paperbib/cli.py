@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 import click
+from click.core import ParameterSource
 
 from paperbib import api, io, registry
 from paperbib._version import __version__
@@ -82,6 +83,23 @@ def main() -> None:
     help="Keep non-ASCII letters as UTF-8 in BibTeX (for biber) instead of TeX accents.",
 )
 @click.option(
+    "--into",
+    metavar="TARGET",
+    type=click.Path(dir_okay=False),
+    help="Add to TARGET (.bib, .json, .ris) the papers it lacks, leaving its entries byte for "
+    "byte; created if missing. Before the first write the file is kept as TARGET.bak.",
+)
+@click.option(
+    "--update-existing",
+    is_flag=True,
+    help="With --into: fill empty fields of entries the papers match; filled ones never change.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="With --into: print the change as a unified diff and write nothing.",
+)
+@click.option(
     "--enrich",
     is_flag=True,
     help="Fill in authors, DOI, venue and dates from Crossref; abstain when unsure.",
@@ -125,6 +143,9 @@ def export(
     from_format: str | None,
     as_of: dt.datetime | None,
     unicode: bool,
+    into: str | None,
+    update_existing: bool,
+    dry_run: bool,
     enrich: bool,
     mailto: str | None,
     cache_path: str | None,
@@ -138,6 +159,9 @@ def export(
 
     Records that cannot be read are reported on stderr with their file and line;
     the rest is still exported, and the exit code is 1.
+
+    With --into, the papers a bibliography lacks are added to it instead, under
+    keys it does not use; its own entries stay as they are, byte for byte.
     """
     if cache_path and no_cache:
         raise click.UsageError("--cache and --no-cache cannot be used together")
@@ -146,17 +170,29 @@ def export(
     ]
     if enrich_only and not enrich:
         raise click.UsageError(f"{' and '.join(enrich_only)} only make sense with --enrich")
+    _check_into(into, update_existing, dry_run)
     _check_format("reader", from_format, "'-f' / '--from'")
     _check_format("exporter", to_format, "'-t' / '--to'")
+    destination, destination_hint = (
+        (output, "'-o' / '--output'") if into is None else (into, "'--into'")
+    )
     if to_format is None:
         try:
-            to_format = api.export_format_for(output)
+            to_format = api.export_format_for(destination)
         except UnknownFormatError as error:
             raise click.BadParameter(
-                f"no exporter writes {PurePath(output).suffix} files; "
+                f"no exporter writes {PurePath(destination).suffix} files; "
                 f"name a format with --to ({', '.join(error.known)})",
-                param_hint="'-o' / '--output'",
+                param_hint=destination_hint,
             ) from None
+    if into is not None:
+        from paperbib.into import UPDATABLE_FORMATS
+
+        if to_format not in UPDATABLE_FORMATS:
+            raise click.BadParameter(
+                f"--into updates {', '.join(UPDATABLE_FORMATS)} files, not {to_format}",
+                param_hint="'-t' / '--to'",
+            )
 
     papers: list[Paper] = []
     failed = False
@@ -191,6 +227,17 @@ def export(
         )
         papers = outcome.papers
         failed = failed or outcome.failed
+    if into is not None:
+        problems = _export_into(
+            into,
+            papers,
+            to_format,
+            update_existing=update_existing,
+            dry_run=dry_run,
+            unicode=unicode,
+            reported=merged.conflicts,
+        )
+        sys.exit(EXIT_PROBLEMS if failed or problems else 0)
     try:
         api.dump(papers, output, to_format, unicode=unicode)
     except OutputError as error:
@@ -200,6 +247,72 @@ def export(
         click.echo(f"paperbib: wrote {len(papers)} papers to {output} ({to_format})", err=True)
     if failed:
         sys.exit(EXIT_PROBLEMS)
+
+
+def _check_into(into: str | None, update_existing: bool, dry_run: bool) -> None:
+    """--update-existing and --dry-run need --into; --into writes its target, so no -o."""
+    if into is None:
+        needs_into = [
+            name
+            for name, given in (("--update-existing", update_existing), ("--dry-run", dry_run))
+            if given
+        ]
+        if needs_into:
+            verb = "needs" if len(needs_into) == 1 else "need"
+            raise click.UsageError(f"{' and '.join(needs_into)} {verb} --into")
+        return
+    if click.get_current_context().get_parameter_source("output") is not ParameterSource.DEFAULT:
+        raise click.UsageError("--into and -o cannot be used together: --into writes TARGET")
+    if into == io.STDIO:
+        raise click.BadParameter("give the bibliography file to add to", param_hint="'--into'")
+
+
+def _export_into(
+    target: str,
+    papers: list[Paper],
+    format: str,
+    *,
+    update_existing: bool,
+    dry_run: bool,
+    unicode: bool,
+    reported: tuple[str, ...],
+) -> bool:
+    """Add the papers to ``target`` (or print the diff); whether problems were reported."""
+    # Imported here, as enrichment is: only --into pays for loading it.
+    from paperbib.into import update
+
+    try:
+        result = update(
+            target,
+            papers,
+            format=format,
+            update_existing=update_existing,
+            unicode=unicode,
+            dry_run=dry_run,
+        )
+    except (InputError, OutputError) as error:
+        _error(str(error))
+        sys.exit(EXIT_PROBLEMS)
+    for problem in result.problems:
+        click.echo(str(problem), err=True)
+    if result.problems:
+        click.echo(f"paperbib: note: what {target} holds that could not be read is kept", err=True)
+    for conflict in result.conflicts:
+        if conflict not in reported:
+            click.echo(f"paperbib: warning: {conflict}", err=True)
+    if dry_run:
+        io.write_output(io.STDIO, result.diff())
+    if result.backup:
+        click.echo(f"paperbib: kept the file as it was in {result.backup}", err=True)
+    count = len(result.added)
+    summary = (
+        f"added {count} paper{'' if count == 1 else 's'} to {target} "
+        f"({len(result.present)} already there"
+        + (f", {len(result.updated)} updated)" if update_existing else ")")
+    )
+    prefix = "dry run, nothing written: would have " if dry_run else ""
+    click.echo(f"paperbib: {prefix}{summary}", err=True)
+    return bool(result.problems)
 
 
 @attrs.frozen
