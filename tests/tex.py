@@ -121,7 +121,9 @@ def compile_biblatex(bib: str, directory: Path) -> TexRun:
 
 
 _LATEX_ERROR = re.compile(r"^! .*$", re.M)
-_BIBTEX_ERROR = re.compile(r"^.*(?:error message|---line \d+ of file|I couldn't|Illegal).*$", re.M)
+_BIBTEX_ERROR = re.compile(
+    r"^.*(?:error message|---line \d+ of file|I couldn't|Illegal|Sorry---).*$", re.M
+)
 _BIBER_ERROR = re.compile(r"^.*\b(?:ERROR|FATAL)\b.*$", re.M)
 
 

@@ -26,8 +26,15 @@ Choices worth knowing:
   word of its title, in ASCII letters and digits, as ``key``, which the
   classic styles sort and label by when the author is missing (alpha:
   ``[SAM25]``, natbib: ``SAMGPT (2025)``).
+- A pinned citation key keeps only the characters ``\\cite`` and both BibTeX
+  programs accept (letters, digits, ``_:./+-``).
 - Entries are separated by a blank line, in input order; the output is the
   same for the same papers.
+
+A document citing this output with pdfLaTeX needs ``\\usepackage[T1]{fontenc}``
+(for letters such as ``{\\DJ}``), ``amssymb`` if a title has ``\\mathbb`` math,
+and ``url`` or ``hyperref`` with the classic styles. CJK and emoji stay UTF-8
+and need a Unicode engine or CJK packages, in either mode.
 """
 
 from __future__ import annotations

@@ -504,11 +504,6 @@ def _protect_chunk(chunk: str) -> str:
     return chunk[:start] + _OPEN_MARK + word + _CLOSE_MARK + chunk[end:]
 
 
-def _plain_chunk(chunk: str) -> bool:
-    """No capital after the first letter, and the first is no lone capital (``X-ray``)."""
-    return chunk[1:].islower() and (chunk[1].isalnum() or not chunk[0].isupper())
-
-
 def _protect_words(value: str) -> str:
     """Mark the words that a style must not lower-case: acronyms, CamelCase, math."""
     if not value.isascii():
@@ -516,9 +511,14 @@ def _protect_words(value: str) -> str:
     chunks = value.split(" ")
     if _MATH_MARK in value:
         return " ".join([_protect_chunk(c) for c in chunks])
-    # Words never span a space, and the usual chunk needs nothing: only the
-    # other chunks are looked at.
-    return " ".join([c if _plain_chunk(c) else _protect_chunk(c) for c in chunks])
+    # Words never span a space, and the usual chunk needs nothing: no capital
+    # after its first letter, which is no lone capital (as in "X-ray").
+    return " ".join(
+        [
+            c if c[1:].islower() and (c[1].isalnum() or not c[0].isupper()) else _protect_chunk(c)
+            for c in chunks
+        ]
+    )
 
 
 # --- Text ---------------------------------------------------------------------------
