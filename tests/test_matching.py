@@ -87,15 +87,71 @@ def test_titles_differing_only_in_form_match(digest_title: str, crossref_title: 
     assert outcome.doi == "10.5555/x.1"
 
 
-def test_a_changed_subtitle_still_matches() -> None:
-    """A published title that keeps a distinctive main title but rewrites the subtitle matches."""
-    paper = digest_paper("Sparse Routing for Mixture-of-Experts Models: A Study of Expert Collapse")
-    published = work(
-        "10.5555/moe.7",
-        "Sparse Routing for Mixture-of-Experts Models",
-        subtitle=["Preventing Expert Collapse at Scale"],
-    )
+MAIN_TITLE = "Sparse Routing for Mixture-of-Experts Models"
+# Words of our own: a preprint's abstract, and the same abstract as published.
+PREPRINT_ABSTRACT = (
+    "We route each token to a few experts chosen by a learned gate and show that expert "
+    "collapse, where most tokens reach the same expert, follows from a feedback loop between "
+    "the gate and the load. Balancing the load with a small auxiliary loss and resetting idle "
+    "experts keeps every expert busy and improves perplexity on three language modelling "
+    "benchmarks without extra compute."
+)
+PUBLISHED_ABSTRACT = PREPRINT_ABSTRACT.replace("three", "four").replace("small", "simple")
+OTHER_ABSTRACT = (
+    "Sparse expert layers are hard to serve because the experts a batch needs change from "
+    "step to step. We present a scheduler that prefetches experts from host memory, predicts "
+    "the next layer's routing from the current one, and overlaps transfers with computation, "
+    "cutting serving latency in half on commodity graphics cards."
+)
+
+
+def subtitled(doi: str, subtitle: str, **fields: Any) -> dict[str, Any]:
+    """A record whose main title is MAIN_TITLE and whose subtitle is its own."""
+    return work(doi, MAIN_TITLE, subtitle=[subtitle], **fields)
+
+
+@pytest.mark.parametrize(
+    ("paper_fields", "record_fields"),
+    [
+        pytest.param(
+            {"authors": [Author("Okafor"), Author("Lindqvist")], "author_count": 5},
+            {"authors": ["Okafor", "Lindqvist", "Tanaka", "Moreau", "Novak"]},
+            id="family-names",
+        ),
+        pytest.param(
+            {"abstract": PREPRINT_ABSTRACT},
+            {"abstract": f"<jats:p>{PUBLISHED_ABSTRACT}</jats:p>"},
+            id="abstract",
+        ),
+    ],
+)
+def test_a_changed_subtitle_matches_when_names_or_abstract_confirm_it(
+    paper_fields: dict[str, Any], record_fields: dict[str, Any]
+) -> None:
+    """A rewritten subtitle under the same main title matches when names or abstract agree."""
+    paper = digest_paper(f"{MAIN_TITLE}: A Study of Expert Collapse", **paper_fields)
+    published = subtitled("10.5555/moe.7", "Preventing Expert Collapse at Scale", **record_fields)
     assert decide(paper, [published]).doi == "10.5555/moe.7"
+
+
+def test_a_same_main_title_with_only_the_author_count_in_common_is_not_matched() -> None:
+    """Same main title, same author count, no abstract or names: no DOI is written."""
+    paper = digest_paper(f"{MAIN_TITLE}: A Study of Expert Collapse", author_count=5)
+    other = subtitled("10.5555/moe.other", "Serving Experts on Small Devices", authors=5)
+    outcome = decide(paper, [other])
+    assert (outcome.verdict, outcome.doi) == (Verdict.NOT_FOUND, None)
+    assert outcome.candidates[0].doi == "10.5555/moe.other"
+
+
+def test_a_same_main_title_with_another_abstract_is_not_matched() -> None:
+    """Same main title and author count but an abstract about something else: no match."""
+    paper = digest_paper(f"{MAIN_TITLE}: A Study of Expert Collapse", abstract=PREPRINT_ABSTRACT)
+    other = subtitled(
+        "10.5555/moe.other",
+        "Serving Experts on Small Devices",
+        abstract=f"<jats:p>{OTHER_ABSTRACT}</jats:p>",
+    )
+    assert decide(paper, [other]).verdict is Verdict.NOT_FOUND
 
 
 def test_a_correction_notice_is_not_the_paper() -> None:
