@@ -913,7 +913,9 @@ class _CslJson(_Format):
         keys = set()
         for index, item in enumerate(array.items):
             line = _line_number(starts, item.start)
-            for record in reader.read(text[item.start : item.end], ReadContext(source=source)):
+            # In brackets of its own, so that the reader takes it as an item, whatever it is.
+            one = f"[{text[item.start : item.end]}]"
+            for record in reader.read(one, ReadContext(source=source)):
                 if isinstance(record, Paper):
                     label = record.citation_key or f"the item on line {line}"
                     entries.append(_Entry(record, index, label))
