@@ -380,6 +380,25 @@ def test_a_key_brought_along_that_the_target_has_gets_a_fresh_one(tmp_path: Path
     assert keys[-1] == "knuth1984literate"
 
 
+def test_a_key_two_new_papers_bring_along_goes_to_neither(tmp_path: Path) -> None:
+    """Two papers from different files, both keyed smith20: each gets a fresh key of its own."""
+    target = target_copy(tmp_path, ".bib", as_written)
+    papers = [
+        Paper(
+            title=title,
+            authors=[Author(family="Smith", given="Jo")],
+            issued=PartialDate(2020),
+            citation_key="smith20",
+        )
+        for title in ("Lanterns at Dusk", "Lanterns at Dawn")
+    ]
+    added = paperbib.update(target, papers).added
+    assert sorted(p.citation_key or "" for p in added) == [
+        "smith2020lanternsa",
+        "smith2020lanternsb",
+    ]
+
+
 # --- CSL-JSON and RIS targets --------------------------------------------------------
 
 
