@@ -37,8 +37,8 @@ def test_example_digest_matches_golden(
 def test_output_does_not_depend_on_input_order() -> None:
     """Reversing the papers reverses the entries but changes no entry's text or key."""
     digest = paperbib.load(EXAMPLE, as_of=AS_OF)
-    forward = paperbib.dumps(digest, "bibtex").split("\n\n")
-    backward = paperbib.dumps(reversed(digest.papers), "bibtex").split("\n\n")
+    forward = paperbib.dumps(digest, "bibtex").strip().split("\n\n")
+    backward = paperbib.dumps(reversed(digest.papers), "bibtex").strip().split("\n\n")
     assert sorted(forward) == sorted(backward)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from paperbib import LinkKind, Paper
-from paperbib.plugins import ExportOptions, Exporter
+from paperbib.plugins import Exporter, ExportOptions
 
 
 class MarkdownExporter(Exporter):
