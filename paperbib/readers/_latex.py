@@ -8,11 +8,18 @@ decoded twice. What is decoded:
 * the escapes ``\% \& \_ \# \{ \} \$``, and ``~`` (a no-break space);
 * accents on a letter, braced or not, nested or not (``\'e``, ``{\"o}``,
   ``\c{\'c}``, ``\'{\i}``); letters and symbols by name (``\ss``, ``{\o}``,
-  ``\textbackslash``, ``\ldots``, ``\textquotedbl``…); TeX's ligatures ``--``,
-  ``---``, `````` and ``''`` (``-`` ``'`` and ````` alone are left as they are,
-  as an ASCII apostrophe is far more common than a typographic one);
+  ``\textbackslash``, ``\ldots``, ``\textquotedbl``…);
+* ``\symbol{36}`` and kin for printable ASCII, which the exporter writes for
+  a special at the start of a name;
 * style commands, whose text is kept: ``\textbf{x}``, ``\emph{x}``, ``{\bf x}``;
   ``\url{x}`` is its address, ``\href{url}{x}`` its text.
+
+TeX's ligatures ``--``, ``---``, ````` `` and ``''`` are left as written, as
+:func:`paperbib.text.clean` leaves them: model text from digests holds
+``--`` as two hyphens, and BibTeX written with UTF-8 (for biber) keeps both
+"--" and "–" as they are, so only leaving them gives back the same file.
+White space is folded as BibTeX folds it: runs of ASCII spaces, tabs and line
+ends; a no-break space written as UTF-8 stays one.
 
 A ``$...$`` span is math and is kept as written (the model's convention). A
 group holding one math symbol, ``{$\alpha$}``, is how
@@ -35,6 +42,8 @@ import re
 import unicodedata
 
 from attrs import frozen
+
+from paperbib.text import split_math
 
 __all__ = ["decode", "decode_url"]
 
@@ -103,8 +112,9 @@ _MATH_SYMBOLS |= {
 }  # fmt: skip
 
 _NAME = re.compile(r"[A-Za-z]+")
+# \symbol{36}: the character of that code, which for printable ASCII is the same in T1.
+_SYMBOL_ARGUMENT = re.compile(r"\{(3[2-9]|[4-9][0-9]|1[01][0-9]|12[0-6])\}")
 _MATH_SYMBOL_GROUP = re.compile(r"\{\$\\([A-Za-z]+)\$\}")
-_LIGATURES = (("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"))
 
 
 @frozen
@@ -129,23 +139,9 @@ def _touches_word(piece: str | _TitleSymbol | None, at: int) -> bool:
     return isinstance(piece, _TitleSymbol) or _WORD_CHARACTER.match(piece[at]) is not None
 
 
-def _resolve(pieces: list[str | _TitleSymbol]) -> str:
-    """The pieces joined, each title symbol read as math or as its letter."""
-    if all(isinstance(piece, str) for piece in pieces):
-        return "".join(pieces)  # type: ignore[arg-type]  # checked just above
-    kept = [piece for piece in pieces if piece != ""]
-    out = []
-    for index, piece in enumerate(kept):
-        if isinstance(piece, str):
-            out.append(piece)
-            continue
-        before = kept[index - 1] if index > 0 else None
-        after = kept[index + 1] if index + 1 < len(kept) else None
-        if _touches_word(before, -1) or _touches_word(after, 0):
-            out.append(_MATH_SYMBOLS[piece.name])
-        else:
-            out.append(f"$\\{piece.name}$")
-    return "".join(out)
+def _follows_word(piece: str | _TitleSymbol | None) -> bool:
+    # The exporter never braces math right after an apostrophe in an ASCII title.
+    return _touches_word(piece, -1) or (isinstance(piece, str) and piece[-1] in "'\u2019")
 
 
 class _Decoder:
@@ -154,6 +150,8 @@ class _Decoder:
         self.position = 0
         self.title = title
         self.depth = 0
+        #: The title symbols read as math, to check that no other dollar pairs with them.
+        self.symbol_spans: list[str] = []
 
     def sequence(self, closed_by_brace: bool) -> str:
         """Decode up to the end, or up to and past the ``}`` closing the current group."""
@@ -175,13 +173,28 @@ class _Decoder:
                 out.append("\u00a0")
             else:
                 out.append(self.plain())
-        return _resolve(out)
+        return self.resolve(out)
+
+    def resolve(self, pieces: list[str | _TitleSymbol]) -> str:
+        """The pieces joined, each title symbol read as math or as its letter."""
+        if all(isinstance(piece, str) for piece in pieces):
+            return "".join(pieces)  # type: ignore[arg-type]  # checked just above
+        kept = [piece for piece in pieces if piece != ""]
+        out = []
+        for index, piece in enumerate(kept):
+            if isinstance(piece, str):
+                out.append(piece)
+                continue
+            before = kept[index - 1] if index > 0 else None
+            after = kept[index + 1] if index + 1 < len(kept) else None
+            if _follows_word(before) or _touches_word(after, 0):
+                out.append(_MATH_SYMBOLS[piece.name])
+            else:
+                self.symbol_spans.append(f"$\\{piece.name}$")
+                out.append(self.symbol_spans[-1])
+        return "".join(out)
 
     def plain(self) -> str:
-        for ligature, glyph in _LIGATURES:
-            if self.text.startswith(ligature, self.position):
-                self.position += len(ligature)
-                return glyph
         self.position += 1
         return self.text[self.position - 1]
 
@@ -213,6 +226,9 @@ class _Decoder:
             return "$"
         content = text[self.position + 1 : end].strip()
         self.position = end + 1
+        if content == "-" and (self.depth == 0 or not self.title):
+            # The exporter's minus sign (U+2212); in a title, math "$-$" would be braced.
+            return "\u2212"
         return f"${content}$" if content else "$$"
 
     def command(self) -> str:
@@ -251,6 +267,9 @@ class _Decoder:
             return ""
         if name in _STYLE_WRAPPERS or name in ("url", "href"):
             return self.wrapper(name, start)
+        if name == "symbol" and (match := _SYMBOL_ARGUMENT.match(text, self.position)):
+            self.position = match.end()
+            return chr(int(match[1]))
         return text[start : self.position] + self.raw_arguments()
 
     def skip_spaces(self) -> None:
@@ -280,9 +299,9 @@ class _Decoder:
         else:
             self.position += 1
             base = char
-        base = _DOTLESS.get(base, base)
-        base = unicodedata.normalize("NFC", base)
-        if len(base) != 1:
+        base = unicodedata.normalize("NFC", _DOTLESS.get(base, base))
+        # One letter, perhaps with accents that have no composed form (v̈ takes an acute too).
+        if not base or not all(unicodedata.combining(c) for c in base[1:]):
             return text[start : self.position]
         return unicodedata.normalize("NFC", base + mark)
 
@@ -333,12 +352,25 @@ def decode(value: str, *, title: bool = False) -> str:
     >>> decode(r"Caf{\\'e} \\& {$\\alpha$}: 12\\% of $x^2$ (\\eg)")
     'Café & α: 12% of $x^2$ (\\\\eg)'
     """
-    folded = " ".join(value.split())
-    if any(char in folded for char in "\\{}$~-`'"):
-        folded = _Decoder(folded, title=title).sequence(closed_by_brace=False)
-    return unicodedata.normalize("NFC", folded).strip()
+    folded = _ASCII_WHITESPACE.sub(" ", value).strip(" ")
+    if not any(char in folded for char in "\\{}$~"):
+        return unicodedata.normalize("NFC", folded)
+    decoder = _Decoder(folded, title=title)
+    decoded = decoder.sequence(closed_by_brace=False)
+    if decoder.symbol_spans:
+        # A symbol taken for math must not pair up with some other dollar when the
+        # model's rule (paperbib.text.split_math) reads the text; else it is a letter.
+        letters = _Decoder(folded, title=False).sequence(closed_by_brace=False)
+        if sorted(_math_of(decoded)) != sorted(_math_of(letters) + decoder.symbol_spans):
+            decoded = letters
+    return unicodedata.normalize("NFC", decoded).strip()
 
 
+def _math_of(text: str) -> list[str]:
+    return [segment for segment, is_math in split_math(text) if is_math]
+
+
+_ASCII_WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
 _URL_ESCAPE = re.compile(r"\\([%&_#~$])")
 
 
