@@ -57,6 +57,8 @@ is kept without that value, and the problem is reported.
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -125,6 +127,7 @@ class BibtexReader(Reader):
         from bibtexparser import model
         from bibtexparser.entrypoint import parse_string
 
+        _quiet_bibtexparser()
         library = parse_string(text, parse_stack=[])
         macros: dict[str, str] = dict(_MONTH_MACROS)
         for block in library.blocks:
@@ -157,6 +160,15 @@ class BibtexReader(Reader):
                 yield Problem(context.source, line, _failure(block.error))
             elif isinstance(block, model.Entry):
                 yield from _entry(block, macros, context)
+
+
+@functools.cache
+def _quiet_bibtexparser() -> None:
+    """Keep bibtexparser's log of broken blocks off stderr: they are reported as problems.
+
+    An application that sets up logging still receives the records.
+    """
+    logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 
 
 def _failure(error: Exception) -> str:
@@ -259,9 +271,7 @@ def _entry(
     if arxiv is None and scholar is not None:
         arxiv = _parse_arxiv(fields, "journal", scholar[1])
         container = None
-    if arxiv is not None and (
-        kind is Kind.OTHER or (kind is Kind.JOURNAL_ARTICLE and container is None)
-    ):
+    if arxiv is not None and (kind is Kind.OTHER or scholar is not None):
         kind = Kind.PREPRINT
     if container is None and entry_type == "book":
         container = fields.text("series")

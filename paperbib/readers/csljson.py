@@ -94,6 +94,9 @@ _SNIFF_WINDOW = 65_536
 _DECODER = json.JSONDecoder()
 
 
+_TYPE_NAMES = {str: "text", int: "a whole number", dict: "a JSON object", list: "a JSON list"}
+
+
 class _BadValue(ValueError):
     """A field value that cannot be used; the message says what it should be."""
 
@@ -264,7 +267,7 @@ def _get(item: Mapping[str, Any], key: str, kind: type, problems: list[str]) -> 
         return None
     if isinstance(value, kind) and not isinstance(value, bool):
         return value
-    problems.append(f"{key}: {value!r} is not a {kind.__name__}")
+    problems.append(f"{key}: {value!r} is not {_TYPE_NAMES[kind]}")
     return None
 
 

@@ -179,12 +179,12 @@ def _stray(line: int, end: int | None, context: ReadContext) -> Problem:
 
 @functools.cache
 def _parser() -> Any:
-    """rispy's parser, keeping ``A1`` and ``AU`` in one list in their order, URLs whole."""
+    """rispy's parser: ``A1`` and ``AU`` in one list in their order, ``BT`` read, URLs whole."""
     import rispy
     from rispy.config import LIST_TYPE_TAGS, TAG_KEY_MAPPING
 
     return rispy.RisParser(
-        mapping={**TAG_KEY_MAPPING, "A1": "authors"},
+        mapping={**TAG_KEY_MAPPING, "A1": "authors", "BT": "book_title"},
         list_tags=LIST_TYPE_TAGS,
         delimiter_tags_mapping={},
         skip_unknown_tags=True,
@@ -221,7 +221,7 @@ def _paper(record: _Record, context: ReadContext) -> Iterator[Paper | Problem]:
         "secondary_title",
         "alternate_title3",
         "journal_name",
-        "tertiary_title",
+        "book_title",
         "alternate_title2",
         "alternate_title1",
     )
@@ -323,7 +323,7 @@ def _arxiv(fields: Mapping[str, Any], problems: list[str]) -> ArxivId | None:
 
 
 def _pages(first: str | None, last: str | None) -> str | None:
-    if first and last and first != last:
+    if first and last:
         return f"{first}-{last}"
     return first or last
 
