@@ -17,8 +17,6 @@ from collections.abc import Collection, Iterator, Sequence
 from itertools import count, product
 from string import ascii_lowercase
 
-import attrs
-
 from paperbib.model import Paper
 from paperbib.text import normalise_title
 
@@ -41,6 +39,7 @@ _ASCII_LETTERS = str.maketrans(
 )  # fmt: skip
 
 _NOT_KEY_CHAR = re.compile(r"[^a-z0-9]+")
+_HEAD_TOKENS = 12
 _WORD_JOINERS = re.compile(r"(?<=\w)[-\u2010\u2011'\u2019](?=\w)")
 
 
@@ -50,15 +49,19 @@ def _ascii_word(text: str) -> str:
     return _NOT_KEY_CHAR.sub("", decomposed.encode("ascii", "ignore").decode().lower())
 
 
-def _title_words(title: str | None) -> list[str]:
-    """The title's significant words: no stop words, no bare numbers ("TÜLU 3")."""
+def _title_words(title: str | None) -> Iterator[str]:
+    """The title's significant words, in order: no stop words, no bare numbers ("TÜLU 3")."""
     if not title:
-        return []
+        return
+    # A key needs two words at most; the first dozen tokens are plenty and spare
+    # normalising long titles in full.
+    head = " ".join(title.split()[:_HEAD_TOKENS])
     # Hyphenated and possessive words stay whole ("Pre-training", "Pretrainer's"),
     # and math keeps its letters and digits: "H$_2$O" is "h2o", not "h" and "o".
-    joined = _WORD_JOINERS.sub("", title)
-    words = (_ascii_word(w) for w in normalise_title(joined).split())
-    return [w for w in words if w and w not in _STOPWORDS and not w.isdigit()]
+    for word in normalise_title(_WORD_JOINERS.sub("", head)).split():
+        word = _ascii_word(word)
+        if word and word not in _STOPWORDS and not word.isdigit():
+            yield word
 
 
 def base_key(paper: Paper) -> str:
@@ -68,8 +71,8 @@ def base_key(paper: Paper) -> str:
     if paper.authors:
         first = paper.authors[0]
         lead = _ascii_word(first.family or first.literal or "")
-    if not lead and words:
-        lead = words.pop(0)
+    if not lead:
+        lead = next(words, "")
     year = str(paper.year) if paper.year is not None else ""
     word = next((w for w in words if w != lead), "")
     key = f"{lead}{year}{word}"
@@ -127,6 +130,6 @@ def assign_keys(papers: Sequence[Paper], taken: Collection[str] = ()) -> list[Pa
             keys[index] = key
             reserved.add(key)
     return [
-        attrs.evolve(paper, citation_key=keys[i]) if i in keys else paper
+        paper.with_citation_key(keys[i]) if i in keys else paper
         for i, paper in enumerate(papers)
     ]

@@ -318,10 +318,23 @@ class Paper:
         known = {name: where for name in _CREDITED_FIELDS if getattr(self, name) not in (None, ())}
         return attrs.evolve(self, provenance={**known, **self.provenance})
 
+    def with_citation_key(self, key: str) -> Paper:
+        """A copy cited as ``key``.
 
-_CREDITED_FIELDS = tuple(
-    a.name for a in attrs.fields(Paper) if a.name not in ("provenance", "kind")
-)
+        Every other value is already checked, so this skips the converters and
+        validators that ``attrs.evolve`` would run again: exports key every paper.
+        """
+        if not key.strip():
+            raise ValueError("a citation key cannot be blank")
+        copy = object.__new__(Paper)
+        for name in _FIELD_NAMES:
+            object.__setattr__(copy, name, getattr(self, name))
+        object.__setattr__(copy, "citation_key", key.strip())
+        return copy
+
+
+_FIELD_NAMES = tuple(a.name for a in attrs.fields(Paper))
+_CREDITED_FIELDS = tuple(name for name in _FIELD_NAMES if name not in ("provenance", "kind"))
 
 
 def _papers(value: Iterable[Paper]) -> tuple[Paper, ...]:

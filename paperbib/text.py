@@ -320,6 +320,8 @@ def normalise_title(text: str) -> str:
     text = _TEX_COMMAND.sub(_tex_command, text)
     # Math shifts, scripts and groups: "Re$^{3}$Dial" is "Re3Dial".
     text = text.translate(_TEX_SYNTAX)
-    decomposed = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    text = text.casefold()
     return " ".join(_NOT_WORD.sub(" ", text.replace("&", " and ")).split())
