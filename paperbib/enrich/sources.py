@@ -1,0 +1,112 @@
+"""Where enrichment looks papers up: the source plugins.
+
+A source is a :class:`Source` subclass registered under the entry point group
+``paperbib.sources``; paperbib's own, ``arxiv`` and ``crossref``, are declared
+the same way in its ``pyproject.toml``, and ``--source`` picks sources by
+these names. A third-party package adds one with::
+
+    [project.entry-points."paperbib.sources"]
+    mysource = "mypackage.enrich:MySource"
+
+Enrichment offers a third-party source the papers that the built-in sources
+did not match, and merges each record it matches into its paper, crediting
+the source by name. Importing this module loads no network code.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Sequence
+from importlib import metadata
+from typing import ClassVar
+
+from attrs import field, frozen
+
+from paperbib.enrich.cache import ResponseCache
+from paperbib.enrich.matching import Outcome
+from paperbib.enrich.pacing import RetryPolicy
+from paperbib.errors import EnrichError
+from paperbib.model import Paper
+
+__all__ = [
+    "SOURCES_GROUP",
+    "LookupContext",
+    "Source",
+    "SourceOptions",
+    "load_source",
+    "source_names",
+]
+
+SOURCES_GROUP = "paperbib.sources"
+_OWN_DISTRIBUTION = "paperbib"
+
+
+@frozen
+class SourceOptions:
+    """What the user chose that a source may need; None means the source's default."""
+
+    mailto: str | None = None
+    crossref_url: str | None = None
+    arxiv_url: str | None = None
+    arxiv_interval: float | None = None
+
+
+@frozen
+class LookupContext:
+    """What a source shares with the rest of the run: the cache and the retry policy."""
+
+    cache: ResponseCache | None = None
+    #: Ignore cached answers (still store the new ones).
+    refresh: bool = False
+    retry: RetryPolicy = field(factory=RetryPolicy)
+
+
+class Source(abc.ABC):
+    """A registry that enrichment can look papers up in."""
+
+    #: The name ``--source`` takes.
+    name: ClassVar[str]
+    #: One line saying what the source holds.
+    description: ClassVar[str] = ""
+
+    @classmethod
+    def configure(cls, options: SourceOptions) -> Source:
+        """The source as the user's options ask; a source that takes none needs no override."""
+        return cls()
+
+    @abc.abstractmethod
+    def lookup(self, papers: Sequence[Paper], context: LookupContext) -> list[Outcome]:
+        """One outcome per paper, in order; a ``matched`` outcome carries the ``record``.
+
+        Network failures must not raise: they make the papers concerned ``failed``.
+        """
+
+
+def _entry_points() -> dict[str, metadata.EntryPoint]:
+    """Every registered source by name; paperbib's own win a clash of names."""
+    found = {ep.name: ep for ep in metadata.entry_points(group=SOURCES_GROUP)}
+    try:
+        own = metadata.distribution(_OWN_DISTRIBUTION).entry_points.select(group=SOURCES_GROUP)
+    except metadata.PackageNotFoundError:  # a source tree that is not installed
+        return found
+    return found | {ep.name: ep for ep in own}
+
+
+def source_names() -> tuple[str, ...]:
+    """The names of every installed source, sorted."""
+    return tuple(sorted(_entry_points()))
+
+
+def load_source(name: str, options: SourceOptions) -> Source:
+    """The source registered as ``name``, configured by ``options``."""
+    entry_points = _entry_points()
+    if name not in entry_points:
+        known = ", ".join(sorted(entry_points)) or "none"
+        raise EnrichError(f"unknown source {name!r}; known: {known}")
+    cls = entry_points[name].load()
+    if not (isinstance(cls, type) and issubclass(cls, Source)):
+        raise EnrichError(
+            f"{entry_points[name].value}, registered as the paperbib source {name!r}, "
+            "is not a paperbib.enrich.sources.Source subclass"
+        )
+    return cls.configure(options)
