@@ -38,11 +38,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import quote_plus, urlencode, urlsplit
 
 from attrs import frozen
@@ -61,6 +62,7 @@ from paperbib.enrich.matching import (
     title_similarity,
 )
 from paperbib.enrich.pacing import Pacer, RetryPolicy, call_with_retries
+from paperbib.enrich.sources import LookupContext, Source, SourceOptions
 from paperbib.errors import EnrichError, InputError, SourceError
 from paperbib.model import ArxivId, Paper
 from paperbib.text import normalise_title
@@ -80,6 +82,7 @@ __all__ = [
     "ArxivQueryError",
     "ArxivSource",
     "Entry",
+    "arxiv_id_from_doi",
     "check_interval",
     "choose",
     "confirm",
@@ -133,7 +136,20 @@ _EDGE_PUNCTUATION = '.,:;!?()[]{}"\u201c\u201d\u2018\u2019'
 
 def datacite_doi(arxiv: ArxivId) -> str:
     """The DOI arXiv registers with DataCite for every paper: ``10.48550/arxiv.ID``."""
-    return f"10.48550/arxiv.{arxiv.id}".lower()
+    return f"{_DATACITE_PREFIX}{arxiv.id}".lower()
+
+
+_DATACITE_PREFIX = "10.48550/arxiv."
+
+
+def arxiv_id_from_doi(doi: str) -> ArxivId | None:
+    """The arXiv id a DataCite arXiv DOI (``10.48550/arXiv.ID``) names, else None."""
+    if not doi.lower().startswith(_DATACITE_PREFIX):
+        return None
+    try:
+        return ArxivId.parse(doi[len(_DATACITE_PREFIX) :])
+    except ValueError:
+        return None
 
 
 def is_arxiv_host(url: str) -> bool:
@@ -186,14 +202,36 @@ def _pacer_for(url: str, interval: float) -> Pacer:
         return _PACERS[key]
 
 
-class ArxivSource:
+class ArxivSource(Source):
     """arXiv's API (or a mirror, a stand-in at ``base_url``), one request per call.
 
     ``interval`` is the pause between requests; below three seconds it is
     refused for arXiv's own address (:class:`~paperbib.errors.EnrichError`).
     """
 
-    name = SOURCE
+    name: ClassVar[str] = SOURCE
+    description: ClassVar[str] = "arXiv's API: preprints by id or title, with their authors"
+
+    @classmethod
+    def configure(cls, options: SourceOptions) -> ArxivSource:
+        """The address and pause from the options, else ``$PAPERBIB_ARXIV_URL`` and
+        ``$PAPERBIB_ARXIV_INTERVAL``, else arXiv's own and three seconds."""
+        url = options.arxiv_url or os.environ.get(URL_ENV) or DEFAULT_URL
+        interval = options.arxiv_interval
+        if interval is None and os.environ.get(INTERVAL_ENV):
+            try:
+                interval = float(os.environ[INTERVAL_ENV])
+            except ValueError:
+                raise EnrichError(
+                    f"{INTERVAL_ENV}={os.environ[INTERVAL_ENV]!r} is not a number of seconds"
+                ) from None
+        return cls(base_url=url, interval=DEFAULT_INTERVAL if interval is None else interval)
+
+    def lookup(self, papers: Sequence[Paper], context: LookupContext) -> list[Outcome]:
+        """Each paper looked up by its arXiv id, or by its title when it has none."""
+        return lookup(
+            papers, self, cache=context.cache, refresh=context.refresh, retry=context.retry
+        )
 
     def __init__(
         self,
