@@ -45,7 +45,8 @@ FAST = {"rate_limit": 10_000, "concurrency": 8}
 def run(queries: Sequence[LabelledQuery], url: str, cache: ResponseCache) -> list[Outcome]:
     source = CrossrefSource(base_url=url, mailto="bench@example.org")
     source.rate, source.concurrency = FAST["rate_limit"], FAST["concurrency"]
-    return list(enrich([q.paper for q in queries], source=source, cache=cache).outcomes)
+    papers = [q.paper for q in queries]
+    return list(enrich(papers, sources=["crossref"], source=source, cache=cache).outcomes)
 
 
 def precision_recall(

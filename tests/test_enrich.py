@@ -21,7 +21,8 @@ from standins import StartStandin
 from synthetic_papers import labelled_set
 
 import paperbib
-from paperbib.enrich import EnrichResult, ResponseCache, Verdict, enrich, merge, write_report
+from paperbib.enrich import EnrichResult, ResponseCache, Verdict, merge, write_report
+from paperbib.enrich import enrich as enrich_from_sources
 from paperbib.enrich.crossref import CrossrefSource
 from paperbib.enrich.enricher import search_query
 from paperbib.enrich.pacing import RetryPolicy
@@ -37,6 +38,11 @@ from paperbib.model import (
 
 MAILTO = "librarian@example.org"
 TESTS = Path(__file__).parent
+
+
+def enrich(papers: Sequence[Paper], **options: Any) -> EnrichResult:
+    """Enrichment from Crossref alone: arXiv, the other source, has tests of its own."""
+    return enrich_from_sources(papers, sources=("crossref",), **options)
 
 
 def fast_source(server: CrossrefStandin, *, timeout: float = 5.0) -> CrossrefSource:
@@ -424,7 +430,7 @@ from paperbib.enrich.enricher import search_query
 _, queries = labelled_set(seed=9)
 source = CrossrefSource(base_url=sys.argv[1], mailto="librarian@example.org")
 source.rate = 32.0
-enrich([q.paper for q in queries[:120]], source=source, cache=sys.argv[2])
+enrich([q.paper for q in queries[:120]], source=source, cache=sys.argv[2], sources=["crossref"])
 """
 
 
