@@ -102,7 +102,21 @@ def main() -> None:
 @click.option(
     "--enrich",
     is_flag=True,
-    help="Fill in authors, DOI, venue and dates from Crossref; abstain when unsure.",
+    help="Fill in authors, DOI, arXiv id, venue and dates from arXiv and Crossref; "
+    "abstain when unsure.",
+)
+@click.option(
+    "--source",
+    "sources",
+    metavar="NAMES",
+    help="Sources to enrich from, comma-separated (arxiv, crossref, installed plugins); "
+    "default: arxiv,crossref.",
+)
+@click.option(
+    "--preprints",
+    type=click.Choice(["upgrade", "keep", "both"]),
+    help="A preprint with a published version: cite that version (upgrade, the default), "
+    "the preprint (keep), or both.",
 )
 @click.option(
     "--mailto",
@@ -136,6 +150,20 @@ def main() -> None:
     metavar="URL",
     help="Crossref API address (a mirror or proxy) [env: PAPERBIB_CROSSREF_URL].",
 )
+@click.option(
+    "--arxiv-url",
+    envvar="PAPERBIB_ARXIV_URL",
+    metavar="URL",
+    help="arXiv API address (a mirror) [env: PAPERBIB_ARXIV_URL].",
+)
+@click.option(
+    "--arxiv-interval",
+    envvar="PAPERBIB_ARXIV_INTERVAL",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="Pause between arXiv requests; default 3, shorter only for another address than "
+    "arXiv's [env: PAPERBIB_ARXIV_INTERVAL].",
+)
 def export(
     inputs: tuple[str, ...],
     to_format: str | None,
@@ -154,6 +182,10 @@ def export(
     overwrite: bool,
     report: str | None,
     crossref_url: str | None,
+    sources: str | None,
+    preprints: str | None,
+    arxiv_url: str | None,
+    arxiv_interval: float | None,
 ) -> None:
     """Read INPUT files (- for stdin) and write their papers as one bibliography.
 
@@ -166,11 +198,20 @@ def export(
     if cache_path and no_cache:
         raise click.UsageError("--cache and --no-cache cannot be used together")
     enrich_only = [
-        name for name, given in (("--report", report), ("--overwrite", overwrite)) if given
+        name
+        for name, given in (
+            ("--report", report),
+            ("--overwrite", overwrite),
+            ("--source", sources),
+            ("--preprints", preprints),
+        )
+        if given
     ]
     if enrich_only and not enrich:
         raise click.UsageError(f"{' and '.join(enrich_only)} only make sense with --enrich")
     _check_into(into, update_existing, dry_run)
+    _check_sources(sources)
+    _check_arxiv_interval(arxiv_url, arxiv_interval)
     _check_format("reader", from_format, "'-f' / '--from'")
     _check_format("exporter", to_format, "'-t' / '--to'")
     destination, destination_hint = (
@@ -224,6 +265,10 @@ def export(
             overwrite=overwrite,
             report=report,
             crossref_url=crossref_url,
+            sources=None if sources is None else sources.split(","),
+            preprints=preprints or "upgrade",
+            arxiv_url=arxiv_url,
+            arxiv_interval=arxiv_interval,
         )
         papers = outcome.papers
         failed = failed or outcome.failed
@@ -265,6 +310,33 @@ def _check_into(into: str | None, update_existing: bool, dry_run: bool) -> None:
         raise click.UsageError("--into and -o cannot be used together: --into writes TARGET")
     if into == io.STDIO:
         raise click.BadParameter("give the bibliography file to add to", param_hint="'--into'")
+
+
+def _check_sources(sources: str | None) -> None:
+    if sources is None:
+        return
+    from paperbib.enrich.sources import source_names
+
+    known = source_names()
+    unknown = [name for name in sources.split(",") if name.strip() not in known]
+    if unknown or not sources.strip():
+        raise click.BadParameter(
+            f"unknown source {', '.join(map(repr, unknown))}; known: {', '.join(known)}",
+            param_hint="'--source'",
+        )
+
+
+def _check_arxiv_interval(url: str | None, interval: float | None) -> None:
+    """arXiv's three seconds may be shortened only for another address."""
+    if interval is None:
+        return
+    from paperbib.enrich.arxiv import DEFAULT_URL, check_interval
+    from paperbib.errors import EnrichError
+
+    try:
+        check_interval(url or DEFAULT_URL, interval)
+    except EnrichError as error:
+        raise click.BadParameter(str(error), param_hint="'--arxiv-interval'") from None
 
 
 def _export_into(
@@ -330,13 +402,17 @@ def _enrich(
     overwrite: bool,
     report: str | None,
     crossref_url: str | None,
+    sources: list[str] | None,
+    preprints: str,
+    arxiv_url: str | None,
+    arxiv_interval: float | None,
 ) -> _Enriched:
-    """Run Crossref enrichment with a progress line on a terminal; exit 1 if it cannot start."""
+    """Run enrichment with a progress line on a terminal; exit 1 if it cannot start."""
     # Imported here: the network stack is only paid for when asked for.
     from paperbib.enrich import Verdict, enrich, write_report
     from paperbib.errors import EnrichError
 
-    if not mailto:
+    if not mailto and "crossref" in (sources or ["crossref"]):
         click.echo(
             "paperbib: hint: give --mailto EMAIL (or set PAPERBIB_MAILTO) to use Crossref's "
             "polite pool: twice the request rate and three requests at once",
@@ -357,6 +433,10 @@ def _enrich(
             refresh=refresh,
             overwrite=overwrite,
             progress=progress,
+            sources=sources,
+            preprints=preprints,
+            arxiv_url=arxiv_url,
+            arxiv_interval=arxiv_interval,
         )
     except EnrichError as error:
         _error(str(error))
@@ -364,7 +444,11 @@ def _enrich(
     counts = result.counts
     if show_progress:
         click.echo("", err=True)
-    click.echo(f"paperbib: {_summary(len(papers), len(papers), counts)}", err=True)
+    upgraded = ""
+    if result.upgraded:
+        how = "cited with" if preprints == "both" else "upgraded to"
+        upgraded = f"; {result.upgraded} preprint(s) {how} their published version"
+    click.echo(f"paperbib: {_summary(len(papers), len(papers), counts)}{upgraded}", err=True)
     if report is not None:
         lines = io_module.StringIO()
         write_report(result, lines)
@@ -373,7 +457,7 @@ def _enrich(
         except OutputError as error:
             _error(str(error))
             sys.exit(EXIT_PROBLEMS)
-    return _Enriched(list(result.papers), failed=counts[Verdict.FAILED] > 0)
+    return _Enriched(result.bibliography, failed=counts[Verdict.FAILED] > 0)
 
 
 def _summary(done: int, total: int, counts: Mapping[Any, int]) -> str:

@@ -26,9 +26,9 @@ def test_enrich_fills_matched_papers_and_reports_every_paper(
     server = crossref_standin()
     report = tmp_path / "report.jsonl"
     result = run(
-        "export", str(EXAMPLE), "--to", "csljson", "--enrich", "--mailto", MAILTO,
-        "--crossref-url", server.url, "--cache", str(tmp_path / "cache.sqlite3"),
-        "--report", str(report),
+        "export", str(EXAMPLE), "--to", "csljson", "--enrich", "--source", "crossref",
+        "--mailto", MAILTO, "--crossref-url", server.url,
+        "--cache", str(tmp_path / "cache.sqlite3"), "--report", str(report),
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     items = {item["title"]: item for item in json.loads(result.stdout)}
@@ -50,7 +50,7 @@ def test_environment_gives_mailto_and_address(
     """PAPERBIB_MAILTO and PAPERBIB_CROSSREF_URL stand in for the flags."""
     server = crossref_standin()
     env = {"PAPERBIB_MAILTO": MAILTO, "PAPERBIB_CROSSREF_URL": server.url}
-    result = run("export", str(EXAMPLE), "--enrich", "--no-cache", env=env)
+    result = run("export", str(EXAMPLE), "--enrich", "--source", "crossref", "--no-cache", env=env)
     assert result.exit_code == 0, result.stderr
     assert server.stats.requests > 0
     assert all(record.polite for record in server.stats.log)
@@ -62,8 +62,8 @@ def test_without_mailto_a_hint_explains_the_polite_pool(
     """Without a mailto the run still works and says once how to get the polite pool."""
     server = crossref_standin()
     result = run(
-        "export", str(EXAMPLE), "--enrich", "--no-cache", "--crossref-url", server.url,
-        env={"PAPERBIB_MAILTO": ""},
+        "export", str(EXAMPLE), "--enrich", "--source", "crossref", "--no-cache",
+        "--crossref-url", server.url, env={"PAPERBIB_MAILTO": ""},
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert result.stderr.count("polite pool") == 1
@@ -77,8 +77,8 @@ def test_failed_lookups_exit_1_but_every_paper_is_exported(
     server = crossref_standin(faults=FaultPlan(fraction=1.0, kinds=("400",)))
     out = tmp_path / "refs.bib"
     result = run(
-        "export", str(EXAMPLE), "-o", str(out), "--enrich", "--no-cache", "--mailto", MAILTO,
-        "--crossref-url", server.url,
+        "export", str(EXAMPLE), "-o", str(out), "--enrich", "--source", "crossref", "--no-cache",
+        "--mailto", MAILTO, "--crossref-url", server.url,
     )  # fmt: skip
     assert result.exit_code == 1
     assert "11 failed" in result.stderr
@@ -90,7 +90,8 @@ def test_cached_answers_make_a_rerun_ask_nothing(
 ) -> None:
     """A second run with the same cache sends no request; --refresh asks again."""
     server = crossref_standin()
-    args = ["export", str(EXAMPLE), "--enrich", "--mailto", MAILTO, "--crossref-url", server.url]
+    args = ["export", str(EXAMPLE), "--enrich", "--source", "crossref", "--mailto", MAILTO]
+    args += ["--crossref-url", server.url]
     args += ["--cache", str(tmp_path / "cache.sqlite3")]
     first = run(*args)
     asked = server.stats.requests
@@ -116,7 +117,7 @@ def test_unusable_cache_is_a_clear_error(tmp_path: Path) -> None:
     out = tmp_path / "refs.bib"
     result = run(
         "export", str(EXAMPLE), "-o", str(out), "--enrich", "--cache", str(bogus),
-        "--crossref-url", "http://127.0.0.1:9",
+        "--crossref-url", "http://127.0.0.1:9", "--arxiv-url", "http://127.0.0.1:9/api/query",
     )  # fmt: skip
     assert result.exit_code == 1
     assert str(bogus) in result.stderr
