@@ -89,6 +89,7 @@ __all__ = [
     "datacite_doi",
     "id_batches",
     "lookup",
+    "read_answer",
     "title_batches",
     "title_phrase",
 ]
@@ -108,8 +109,8 @@ USER_AGENT = f"paperbib/{__version__}"
 
 # Two hundred ids make a request line of about 2.6 kB (new-style ids and
 # URL-quoted commas): twice the 100 of arXiv's own examples, and far inside
-# the 8 kB proxies accept. At one request per three seconds, that is 66 ids a
-# second where one id per request would be a third of one.
+# the 8 kB proxies accept. With the three-second pause and arXiv's answer
+# time, that is some 60 ids a second where one id per request gives a third of one.
 MAX_IDS_PER_REQUEST = 200
 # Twenty title phrases keep a query near 2 kB; more would make one slow
 # search of arXiv's index, where the pause, not the search, is the cost.
