@@ -130,6 +130,5 @@ def assign_keys(papers: Sequence[Paper], taken: Collection[str] = ()) -> list[Pa
             keys[index] = key
             reserved.add(key)
     return [
-        paper.with_citation_key(keys[i]) if i in keys else paper
-        for i, paper in enumerate(papers)
+        paper.with_citation_key(keys[i]) if i in keys else paper for i, paper in enumerate(papers)
     ]
