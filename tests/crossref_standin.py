@@ -13,7 +13,9 @@ its query a ``mailto`` parameter.
 It counts every request and every limit violation: a request that arrives when
 the sliding interval already holds ``rate`` arrivals, or when ``concurrency``
 requests are in flight. A request is in flight from its arrival until its
-answer starts to go out, or until its client hangs up. With
+answer starts to go out, or until its client hangs up, whether or not its
+connection then carries more requests (``keep_alive=True``, as Crossref does;
+by default every answer closes its connection). With
 ``enforce_limits=True`` violations are answered 429. A :class:`FaultPlan` adds
 500/503 answers, 429s, time-outs, truncated or non-JSON bodies and dropped
 connections, chosen per request in arrival order from a seed or a script.
@@ -25,6 +27,7 @@ threads; :meth:`CrossrefStandin.close` stops it and wakes any waiting handler.
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import random
 import re
@@ -166,6 +169,8 @@ class StandinStats:
     by_status: collections.Counter[int] = field(default_factory=collections.Counter)
     faults: collections.Counter[str] = field(default_factory=collections.Counter)
     sent_429: int = 0
+    #: TCP connections accepted: fewer than requests when clients keep them alive.
+    connections: int = 0
     #: Requests that arrived over the rate or the concurrency limit (each counted once).
     limit_violations: int = 0
     rate_violations: int = 0
@@ -228,6 +233,7 @@ class CrossrefStandin:
     ``rate_limit`` arrivals per ``interval_s`` and ``concurrency`` in flight are
     the polite pool's limits; ``public_rate_limit`` and ``public_concurrency``
     apply to requests without a mailto. ``latency_s`` delays every answer.
+    ``keep_alive`` speaks HTTP/1.1 and keeps connections open between requests.
     """
 
     def __init__(
@@ -242,6 +248,7 @@ class CrossrefStandin:
         latency_s: float = 0.0,
         enforce_limits: bool = False,
         faults: FaultPlan | None = None,
+        keep_alive: bool = False,
     ) -> None:
         self.works = [dict(work) for work in corpus]
         self._by_doi = {str(work["DOI"]).lower(): work for work in self.works if "DOI" in work}
@@ -253,12 +260,14 @@ class CrossrefStandin:
         self.public_concurrency = public_concurrency
         self.latency_s = latency_s
         self.enforce_limits = enforce_limits
+        self.keep_alive = keep_alive
         self.fault_plan = faults or FaultPlan()
         self._faults = _FaultChooser(self.fault_plan)
         self._lock = threading.Lock()
         self._stats = StandinStats()
         self._window: collections.deque[float] = collections.deque()
         self._active: list[_Active] = []
+        self._connections: set[socket.socket] = set()
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -273,6 +282,7 @@ class CrossrefStandin:
 
         class Handler(_Handler):
             owner = standin
+            protocol_version = "HTTP/1.1" if standin.keep_alive else "HTTP/1.0"
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
@@ -292,6 +302,12 @@ class CrossrefStandin:
         self._stopping.set()
         self._server.shutdown()
         self._server.server_close()
+        # Kept-alive connections would otherwise outlive the server: a client
+        # could reach this stopped stand-in through one after a new one took the port.
+        with self._lock:
+            for connection in self._connections:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._server = None
@@ -321,6 +337,7 @@ class CrossrefStandin:
                 by_status=collections.Counter(current.by_status),
                 faults=collections.Counter(current.faults),
                 sent_429=current.sent_429,
+                connections=current.connections,
                 limit_violations=current.limit_violations,
                 rate_violations=current.rate_violations,
                 concurrency_violations=current.concurrency_violations,
@@ -334,6 +351,15 @@ class CrossrefStandin:
             self._window.clear()
 
     # --- request handling -----------------------------------------------------------
+
+    def _connected(self, connection: socket.socket) -> None:
+        with self._lock:
+            self._connections.add(connection)
+            self._stats.connections += 1
+
+    def _disconnected(self, connection: socket.socket) -> None:
+        with self._lock:
+            self._connections.discard(connection)
 
     def _arrive(self, polite: bool, connection: socket.socket) -> tuple[_Active, bool, str | None]:
         """Count an arrival; whether it breaks a limit, and the fault it is to suffer."""
@@ -468,6 +494,16 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet: tests read the stats, not a log."""
 
+    def setup(self) -> None:
+        super().setup()
+        self.owner._connected(self.connection)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.owner._disconnected(self.connection)
+
     def do_GET(self) -> None:
         owner = self.owner
         url = urlsplit(self.path)
@@ -515,12 +551,10 @@ class _Handler(BaseHTTPRequestHandler):
             return 0
         if fault == "timeout":
             if not owner._wait(owner.fault_plan.hang_s, active):
-                active.answered = True
-                return 0
+                return self._hang_up(active)
             return self._send(active, 504, b"Gateway Timeout", "text/plain", headers)
         if owner.latency_s > 0 and not owner._wait(owner.latency_s, active):
-            active.answered = True
-            return 0
+            return self._hang_up(active)
         plan = owner.fault_plan
         if fault == "429":
             retry = {"Retry-After": f"{plan.retry_after_s:g}"}
@@ -553,6 +587,12 @@ class _Handler(BaseHTTPRequestHandler):
             content_type = "application/json;charset=utf-8"
         return self._send(active, status, body, content_type, headers)
 
+    def _hang_up(self, active: _Active) -> int:
+        """End a request that its client gave up on (or that a stopping server drops)."""
+        active.answered = True
+        self.close_connection = True
+        return 0
+
     def _send(
         self,
         active: _Active,
@@ -569,7 +609,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
-            self.send_header("Connection", "close")
+            if not self.owner.keep_alive:
+                self.send_header("Connection", "close")
             for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
