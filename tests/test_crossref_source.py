@@ -399,6 +399,56 @@ def test_user_agent_names_paperbib_and_the_mailto(crossref_standin: StartStandin
     assert not public.polite
 
 
+# --- connections ----------------------------------------------------------------------
+
+
+def test_requests_of_one_thread_share_a_kept_alive_connection(
+    crossref_standin: StartStandin,
+) -> None:
+    """With the installed habanero, a thread's searches and DOI lookups reuse one connection."""
+    server = crossref_standin(keep_alive=True)
+    source = CrossrefSource(base_url=server.url, mailto=MAILTO)
+    assert source.reuses_connections
+    for _ in range(3):
+        source.search("deep learning", rows=2)
+    source.fetch_dois(["10.1038/nature14539", "10.1145/3065386"])
+    source.fetch_dois(["10.5555/a,b"])  # the /works/{doi} route
+    stats = server.stats
+    assert (stats.requests, stats.connections) == (5, 1)
+
+
+def test_habanero_used_directly_keeps_a_client_per_call(crossref_standin: StartStandin) -> None:
+    """Outside paperbib's requests habanero behaves as shipped: a new connection per call."""
+    from habanero import Crossref
+
+    server = crossref_standin(keep_alive=True)
+    CrossrefSource(base_url=server.url, mailto=MAILTO).search("deep learning", rows=1)
+    plain = Crossref(base_url=server.url, mailto=MAILTO)
+    plain.works(query_bibliographic="deep learning", limit=1)
+    plain.works(query_bibliographic="deep learning", limit=1)
+    assert server.stats.connections == 3
+
+
+def test_a_habanero_that_looks_different_is_left_to_itself(
+    crossref_standin: StartStandin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If habanero no longer calls the httpx2 module, nothing is replaced and requests work."""
+    import types
+
+    import habanero.request_class
+    import httpx2
+
+    own = types.SimpleNamespace(**vars(httpx2))
+    monkeypatch.setattr(habanero.request_class, "httpx2", own)
+    server = crossref_standin(keep_alive=True)
+    source = CrossrefSource(base_url=server.url, mailto=MAILTO)
+    assert not source.reuses_connections
+    assert habanero.request_class.httpx2 is own
+    source.search("deep learning", rows=1)
+    source.search("deep learning", rows=1)
+    assert server.stats.connections == 2
+
+
 # --- failures -------------------------------------------------------------------------
 
 
@@ -484,6 +534,32 @@ def test_fetch_by_doi_maps_failures_too(crossref_standin: StartStandin) -> None:
     with pytest.raises(SourceError) as raised:
         source.fetch_dois(["10.1038/nature14539"])
     assert (raised.value.transient, raised.value.status) == (True, 503)
+
+
+@pytest.mark.parametrize(
+    ("kind", "transient", "status"),
+    [
+        ("timeout", True, None),
+        ("reset", True, None),
+        ("429", True, 429),
+        ("429-json", True, 429),
+        ("503", True, 503),
+        ("400", False, 400),
+        ("truncated", True, None),
+        ("html-200", True, 200),
+    ],
+)
+def test_failures_on_a_kept_alive_connection_map_alike_and_the_next_request_works(
+    crossref_standin: StartStandin, kind: str, transient: bool, status: int | None
+) -> None:
+    """A fault on a reused connection maps as on a fresh one, and the source recovers."""
+    server = crossref_standin(keep_alive=True, faults=FaultPlan(script=(None, kind), hang_s=5))
+    source = CrossrefSource(base_url=server.url, mailto=MAILTO, timeout=0.5)
+    source.search("deep learning", rows=2)
+    error = failure(source)
+    assert (error.transient, error.status) == (transient, status)
+    assert source.search("deep learning", rows=2)
+    assert server.stats.requests == 3
 
 
 def test_retry_after_reads_seconds_and_http_dates() -> None:
