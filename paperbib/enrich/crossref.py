@@ -96,17 +96,21 @@ PUBLIC_LIMITS = PoolLimits(rate=5.0, concurrency=1)
 POLITE_LIMITS = PoolLimits(rate=10.0, concurrency=3)
 
 # Crossref counts arrivals in a sliding one-second window, but we can only time
-# starts. Between the two, habanero builds a new HTTP client for every call, and
-# the SSL context in it costs some 60-70 ms of CPU that threads cannot share (the
-# GIL is held while the CA bundle loads); on a busy interpreter a request reached
-# the stand-in 50-270 ms after its start (median 180 ms at 8.5 starts/s, three
-# threads). Rate + 1 arrivals fit into one interval only if the delay of the
-# first exceeds that of the last by more than rate / paced_rate - 1 seconds: at
-# 0.8 of the rate that is 250 ms, beyond the spread measured; at 0.85 (176 ms) the
-# stand-in saw violations. The margin rarely costs throughput: with Crossref's
-# usual 0.3-1 s answers, three in flight stay under 8 requests/s anyway. The
-# in-flight limit needs no margin: a request cannot reach the server before the
-# previous answer left it.
+# starts. Rate + 1 arrivals fit into one interval only if the delay (start to
+# arrival) of the first exceeds that of the last by more than rate / paced_rate
+# - 1 seconds: 250 ms at 0.8 of the rate, 176 ms at 0.85, 111 ms at 0.9. While
+# habanero built an HTTP client per call the delay ran from 50 to 500 ms. With
+# a client per thread (_PooledHttpx) it is 2 ms at the median against the
+# stand-in, but the busy two-core development machine still held single
+# requests back by 150-290 ms. In runs of 100 requests on three threads the
+# stand-in saw violations at 0.95 (14 in 600 requests), 0.9 (4 in 600) and
+# 0.85 (2 in 1,600); at 0.8, none in 1,100 on kept-alive connections and 2 in
+# 1,100 on fresh ones, those while our own tests loaded the machine. Over the
+# internet, a new connection's TCP and TLS handshakes delay a request by round
+# trips that one on a kept-alive connection skips. So the margin stays. It
+# rarely costs throughput: with Crossref's usual 0.3-1 s answers, three in
+# flight stay under 8 requests/s anyway. The in-flight limit needs no margin:
+# a request cannot reach the server before the previous answer left it.
 RATE_MARGIN = 0.8
 
 
