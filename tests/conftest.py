@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 # The Crossref stand-in fixture lives in tests/standins.py.
 pytest_plugins = ["standins"]
@@ -17,6 +19,19 @@ FIXTURES = TESTS / "fixtures"
 SEED = ROOT.parent / "shared" / "seeds" / "hf-daily-papers.txt"
 # Vendored from ../shared/schemas (see tests/data/README.md) so schema tests never skip.
 CSL_SCHEMA = TESTS / "data" / "csl-data.json"
+
+# CI runs the property tests on a fixed set of examples, so that a red build
+# can be reproduced; elsewhere hypothesis explores new examples on every run.
+# Time is no test's business here (benchmarks/ measures speed), and a busy
+# machine must not fail a run for generating examples slowly.
+_SLOW_IS_FINE = [HealthCheck.too_slow]
+settings.register_profile(
+    "ci", derandomize=True, max_examples=200, deadline=None, suppress_health_check=_SLOW_IS_FINE
+)
+settings.register_profile(
+    "dev", max_examples=100, deadline=None, suppress_health_check=_SLOW_IS_FINE
+)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
