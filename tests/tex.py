@@ -12,6 +12,7 @@ escaping would then really run, and the tests can see that it did not.
 from __future__ import annotations
 
 import re
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -60,10 +61,17 @@ class TexRun:
 
 
 def require(*programs: str) -> None:
-    """Skip the calling test unless every program is on PATH."""
+    """Skip the calling test unless every program is on PATH; in CI, fail instead.
+
+    .ci/run installs TeX Live and sets PAPERBIB_REQUIRE_TOOLS, so that a broken
+    install step shows as a red build rather than as quietly skipped tests.
+    """
     missing = [p for p in programs if shutil.which(p) is None]
     if missing:
-        pytest.skip(f"needs {', '.join(missing)} (TeX Live), which is not installed")
+        reason = f"needs {', '.join(missing)} (TeX Live), which is not installed"
+        if os.environ.get("PAPERBIB_REQUIRE_TOOLS"):
+            pytest.fail(f"{reason}, and PAPERBIB_REQUIRE_TOOLS says it must be")
+        pytest.skip(reason)
 
 
 def _run(args: list[str], directory: Path) -> None:
