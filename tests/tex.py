@@ -11,8 +11,8 @@ escaping would then really run, and the tests can see that it did not.
 
 from __future__ import annotations
 
-import re
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
