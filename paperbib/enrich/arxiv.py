@@ -52,13 +52,11 @@ from paperbib._version import __version__
 from paperbib.enrich.cache import ResponseCache, request_key
 from paperbib.enrich.crossref import parse_retry_after
 from paperbib.enrich.matching import (
-    AMBIGUITY_MARGIN,
     DOI_TITLE_FLOOR,
-    MATCH_THRESHOLD,
     Candidate,
     Outcome,
     Verdict,
-    judge,
+    decide_records,
     title_similarity,
 )
 from paperbib.enrich.pacing import Pacer, RetryPolicy, call_with_retries
@@ -428,7 +426,7 @@ def title_batches(phrases: Iterable[str]) -> list[list[str]]:
 
 
 def _candidate(record: Paper, score: float, rejected: str | None = None) -> Candidate:
-    return Candidate(record.doi, record.title, score, rejected)
+    return Candidate(record.doi, record.title, score, rejected, str(record.arxiv))
 
 
 def confirm(paper: Paper, record: Paper | None) -> Outcome:
@@ -448,30 +446,17 @@ def confirm(paper: Paper, record: Paper | None) -> Outcome:
     return Outcome(Verdict.MATCHED, score, record.doi, (_candidate(record, score),), record=record)
 
 
+def _arxiv_id(record: Paper) -> str | None:
+    return None if record.arxiv is None else record.arxiv.id
+
+
 def choose(paper: Paper, records: Iterable[Paper]) -> Outcome:
     """Choose the record among search results that is ``paper``, or abstain.
 
-    The rules are Crossref's: ``matched`` needs a best score of
-    :data:`~paperbib.enrich.matching.MATCH_THRESHOLD` and no other paper within
-    :data:`~paperbib.enrich.matching.AMBIGUITY_MARGIN` of it.
+    Crossref's rules (:func:`~paperbib.enrich.matching.decide_records`), with
+    records told apart by their arXiv ids.
     """
-    judged: dict[str, tuple[Candidate, Paper]] = {}
-    for record in records:
-        assert record.arxiv is not None
-        candidate = judge(paper, record)
-        key = record.arxiv.id
-        if key not in judged or candidate.score > judged[key][0].score:
-            judged[key] = (candidate, record)
-    ranked = sorted(judged.values(), key=lambda pair: -pair[0].score)
-    candidates = tuple(candidate for candidate, _ in ranked)
-    viable = [(c, r) for c, r in ranked if c.rejected is None]
-    best = viable[0][0].score if viable else None
-    if best is None or best < MATCH_THRESHOLD:
-        return Outcome(Verdict.NOT_FOUND, best, candidates=candidates)
-    if len([c for c, _ in viable if c.score >= best - AMBIGUITY_MARGIN]) > 1:
-        return Outcome(Verdict.AMBIGUOUS, best, candidates=candidates)
-    chosen, record = viable[0]
-    return Outcome(Verdict.MATCHED, chosen.score, record.doi, candidates, record=record)
+    return decide_records(paper, records, identity=_arxiv_id)
 
 
 # --- a run --------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -36,6 +36,7 @@ __all__ = [
     "Verdict",
     "confirm",
     "decide",
+    "decide_records",
     "family_key",
     "judge",
     "title_similarity",
@@ -127,6 +128,8 @@ class Candidate:
     title: str | None
     score: float
     rejected: str | None = None
+    #: The record's arXiv id: its own (an arXiv record), or its preprint's.
+    arxiv: str | None = None
 
 
 def _candidates(value: Iterable[Candidate]) -> tuple[Candidate, ...]:
@@ -312,6 +315,11 @@ def _abstract_evidence(paper: Paper, record: Paper) -> float:
     return 0.0
 
 
+def _candidate(record: Paper, score: float, rejected: str | None = None) -> Candidate:
+    arxiv = None if record.arxiv is None else str(record.arxiv)
+    return Candidate(record.doi, record.title, score, rejected, arxiv)
+
+
 def judge(paper: Paper, record: Paper) -> Candidate:
     """Score one record as a match for ``paper``, or say why it cannot be one."""
     rejected = _rejection(paper, record)
@@ -320,9 +328,9 @@ def judge(paper: Paper, record: Paper) -> Candidate:
             rejected = f"the published version of arXiv:{record.arxiv.id}"
         else:
             # The record names the digest's own preprint as its preprint.
-            return Candidate(record.doi, record.title, 1.0)
+            return _candidate(record, 1.0)
     if rejected is not None or not paper.title or not record.title:
-        return Candidate(record.doi, record.title, 0.0, rejected or "no title to compare")
+        return _candidate(record, 0.0, rejected or "no title to compare")
     title, main_title_only = _title_agreement(paper.title, record.title)
     count = _count_evidence(paper, record)
     if main_title_only:
@@ -333,7 +341,7 @@ def judge(paper: Paper, record: Paper) -> Candidate:
         # still counts against it.
         count = min(count, 0.0)
     score = title + _name_evidence(paper, record) + count + _abstract_evidence(paper, record)
-    return Candidate(record.doi, record.title, round(min(max(score, 0.0), 1.0), 3))
+    return _candidate(record, round(min(max(score, 0.0), 1.0), 3))
 
 
 def _never_the_paper(work: Mapping[str, Any]) -> Candidate:
@@ -361,19 +369,43 @@ def decide(paper: Paper, works: Iterable[Mapping[str, Any]]) -> Outcome:
     record within :data:`AMBIGUITY_MARGIN` of it (``ambiguous`` otherwise); a
     preprint record next to its published version does not count as distinct.
     """
-    by_doi: dict[str | None, tuple[Candidate, Paper]] = {}
+    records: list[Paper] = []
     dropped: list[Candidate] = []
     for work in works:
         record = work_to_paper(work)
         if record is None:
             dropped.append(_never_the_paper(work))
-            continue
+        else:
+            records.append(record)
+    return decide_records(paper, records, dropped=dropped)
+
+
+def _doi(record: Paper) -> str | None:
+    return record.doi
+
+
+def decide_records(
+    paper: Paper,
+    records: Iterable[Paper],
+    *,
+    identity: Callable[[Paper], str | None] = _doi,
+    dropped: Iterable[Candidate] = (),
+) -> Outcome:
+    """:func:`decide` for records already in the model, from any source.
+
+    ``identity`` says which records are one and the same (Crossref's share a
+    DOI, arXiv's an id); a record without one is reported but never chosen.
+    ``dropped`` are candidates rejected before judging, reported last.
+    """
+    by_identity: dict[str | None, tuple[Candidate, Paper]] = {}
+    for record in records:
         judged = judge(paper, record)
-        if record.doi not in by_doi or judged.score > by_doi[record.doi][0].score:
-            by_doi[record.doi] = (judged, record)
-    ranked = sorted(by_doi.values(), key=lambda pair: -pair[0].score)
+        key = identity(record)
+        if key not in by_identity or judged.score > by_identity[key][0].score:
+            by_identity[key] = (judged, record)
+    ranked = sorted(by_identity.values(), key=lambda pair: -pair[0].score)
     candidates = tuple(c for c, _ in ranked) + tuple(dropped)
-    viable = [(c, r) for c, r in ranked if c.rejected is None and c.doi is not None]
+    viable = [(c, r) for c, r in ranked if c.rejected is None and identity(r) is not None]
     best = viable[0][0].score if viable else None
     if best is None or best < MATCH_THRESHOLD:
         return Outcome(Verdict.NOT_FOUND, best, candidates=candidates)
@@ -384,7 +416,7 @@ def decide(paper: Paper, works: Iterable[Mapping[str, Any]]) -> Outcome:
     if len(contenders) > 1:
         return Outcome(Verdict.AMBIGUOUS, best, candidates=candidates)
     chosen, record = contenders[0]
-    return Outcome(Verdict.MATCHED, chosen.score, chosen.doi, candidates, record=record)
+    return Outcome(Verdict.MATCHED, chosen.score, record.doi, candidates, record=record)
 
 
 def confirm(paper: Paper, work: Mapping[str, Any] | None) -> Outcome:
@@ -402,7 +434,7 @@ def confirm(paper: Paper, work: Mapping[str, Any] | None) -> Outcome:
         score = 1.0
     else:
         score = round(title_similarity(paper.title, record.title), 3)
-    candidate = Candidate(record.doi, record.title, score)
+    candidate = _candidate(record, score)
     if score < DOI_TITLE_FLOOR:
         candidate = attrs.evolve(candidate, rejected="its title differs from the digest's")
         return Outcome(Verdict.NOT_FOUND, score, candidates=(candidate,))
