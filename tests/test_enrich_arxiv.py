@@ -23,6 +23,7 @@ import paperbib
 from paperbib.cli import main
 from paperbib.enrich import EnrichResult, Verdict, enrich, write_report
 from paperbib.enrich.arxiv import MAX_IDS_PER_REQUEST, MAX_TITLES_PER_REQUEST, title_phrase
+from paperbib.enrich.sources import LookupContext, SourceOptions, load_source, source_names
 from paperbib.errors import EnrichError
 from paperbib.model import ArxivId, Kind, Link, LinkKind, Paper, PartialDate
 
@@ -304,6 +305,24 @@ def test_one_source_alone_asks_the_other_nothing(standins: Standins) -> None:
     only_crossref = standins.enrich(papers, sources=["crossref"])
     assert standins.arxiv.stats.requests == asked
     assert only_crossref.papers[0].doi == "10.5555/arxiv-fixture.search"
+
+
+def test_the_built_in_sources_answer_through_the_plugin_interface(standins: Standins) -> None:
+    """arxiv and crossref load by name like any plugin and look papers up through Source.lookup."""
+    options = SourceOptions(
+        mailto=MAILTO,
+        crossref_url=standins.crossref.url,
+        arxiv_url=standins.arxiv.url,
+        arxiv_interval=INTERVAL,
+    )
+    assert {"arxiv", "crossref"} <= set(source_names())
+    context = LookupContext()
+    (by_arxiv,) = load_source("arxiv", options).lookup([Paper(arxiv="1505.07818")], context)
+    assert by_arxiv.verdict is Verdict.MATCHED
+    assert [c.arxiv for c in by_arxiv.candidates] == ["1505.07818v4"]
+    paper = Paper(doi="10.5555/arxiv-fixture.search")
+    (by_crossref,) = load_source("crossref", options).lookup([paper], context)
+    assert (by_crossref.verdict, by_crossref.doi) == (Verdict.MATCHED, paper.doi)
 
 
 def test_an_unknown_source_is_an_error() -> None:

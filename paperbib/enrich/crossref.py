@@ -20,14 +20,18 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
 from attrs import frozen
 
 from paperbib._version import __version__
+from paperbib.enrich.sources import LookupContext, Source, SourceOptions
 from paperbib.errors import SourceError
 from paperbib.model import ArxivId, Author, Kind, Paper, PartialDate, Provenance, normalise_doi
+
+if TYPE_CHECKING:
+    from paperbib.enrich.matching import Outcome
 
 __all__ = [
     "DEFAULT_URL",
@@ -114,13 +118,36 @@ POLITE_LIMITS = PoolLimits(rate=10.0, concurrency=3)
 RATE_MARGIN = 0.8
 
 
-class CrossrefSource:
+class CrossrefSource(Source):
     """Crossref's REST API (or a mirror, a proxy, a stand-in at ``base_url``).
 
     ``rate`` and ``concurrency`` are the limits of the pool this source is in,
     with the safety margin applied: give them to a
     :class:`~paperbib.enrich.pacing.Pacer` shared by every thread using the source.
     """
+
+    name: ClassVar[str] = SOURCE
+    description: ClassVar[str] = "Crossref's REST API: published works by DOI or by search"
+
+    @classmethod
+    def configure(cls, options: SourceOptions) -> CrossrefSource:
+        return cls(base_url=options.crossref_url or DEFAULT_URL, mailto=options.mailto)
+
+    def lookup(self, papers: Sequence[Paper], context: LookupContext) -> list[Outcome]:
+        """Each paper looked up by its DOI, else searched by its title and known names."""
+        # The enrichment run drives Crossref's batches, threads and pacing.
+        from paperbib.enrich.enricher import enrich
+
+        result = enrich(
+            papers,
+            sources=[SOURCE],
+            preprints="keep",
+            source=self,
+            cache=context.cache,
+            refresh=context.refresh,
+            retry=context.retry,
+        )
+        return list(result.outcomes)
 
     def __init__(
         self, *, base_url: str = DEFAULT_URL, mailto: str | None = None, timeout: float = 20.0

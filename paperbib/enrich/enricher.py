@@ -44,12 +44,7 @@ from attrs import field, frozen
 
 from paperbib.enrich.arxiv import ArxivSource, arxiv_id_from_doi, datacite_doi, lookup
 from paperbib.enrich.cache import ResponseCache, default_cache_path, request_key
-from paperbib.enrich.crossref import (
-    DEFAULT_URL,
-    PAPER_FIELDS,
-    CrossrefSource,
-    doi_batches,
-)
+from paperbib.enrich.crossref import PAPER_FIELDS, CrossrefSource, doi_batches
 from paperbib.enrich.matching import (
     Outcome,
     Verdict,
@@ -226,7 +221,7 @@ def enrich(
     names = _source_names(sources)
     options = SourceOptions(
         mailto=mailto or os.environ.get(MAILTO_ENV) or None,
-        crossref_url=crossref_url,
+        crossref_url=crossref_url or os.environ.get(CROSSREF_URL_ENV) or None,
         arxiv_url=arxiv_url,
         arxiv_interval=arxiv_interval,
     )
@@ -235,10 +230,7 @@ def enrich(
         arxiv_source = arxiv or ArxivSource.configure(options)
     crossref_source = None
     if "crossref" in names:
-        crossref_source = source or CrossrefSource(
-            base_url=crossref_url or os.environ.get(CROSSREF_URL_ENV) or DEFAULT_URL,
-            mailto=options.mailto,
-        )
+        crossref_source = source or CrossrefSource.configure(options)
     others = [load_source(name, options) for name in names if name not in DEFAULT_SOURCES]
     store = _open_cache(cache)
     try:

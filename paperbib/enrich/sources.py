@@ -18,15 +18,18 @@ from __future__ import annotations
 import abc
 from collections.abc import Sequence
 from importlib import metadata
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from attrs import field, frozen
 
-from paperbib.enrich.cache import ResponseCache
-from paperbib.enrich.matching import Outcome
 from paperbib.enrich.pacing import RetryPolicy
 from paperbib.errors import EnrichError
-from paperbib.model import Paper
+
+if TYPE_CHECKING:
+    # Only named in annotations: matching imports the Crossref source, a Source itself.
+    from paperbib.enrich.cache import ResponseCache
+    from paperbib.enrich.matching import Outcome
+    from paperbib.model import Paper
 
 __all__ = [
     "SOURCES_GROUP",
