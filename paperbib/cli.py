@@ -129,14 +129,14 @@ def main() -> None:
     "cache_path",
     type=click.Path(dir_okay=False),
     metavar="PATH",
-    help="Cache file for Crossref answers; default: in your user cache folder.",
+    help="Cache file for Crossref and arXiv answers; default: in your user cache folder.",
 )
-@click.option("--no-cache", is_flag=True, help="Use no cache: ask Crossref everything again.")
+@click.option("--no-cache", is_flag=True, help="Use no cache: ask every source everything again.")
 @click.option("--refresh", is_flag=True, help="Ignore cached answers (still store the new ones).")
 @click.option(
     "--overwrite",
     is_flag=True,
-    help="Let Crossref replace what the digest says, not only fill gaps.",
+    help="Let the records found replace what the digest says, not only fill gaps.",
 )
 @click.option(
     "--report",
