@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -32,6 +35,31 @@ settings.register_profile(
     "dev", max_examples=100, deadline=None, suppress_health_check=_SLOW_IS_FINE
 )
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+# No test may reach the internet. Registries default to a closed loopback port,
+# for this process and every subprocess a test starts (a test that wants a
+# stand-in names its address), and in this process a connection to any address
+# outside loopback fails at once.
+_NOWHERE = "http://127.0.0.1:9"
+for _variable in ("PAPERBIB_CROSSREF_URL", "PAPERBIB_ARXIV_URL"):
+    os.environ.setdefault(_variable, _NOWHERE)
+_real_connect = socket.socket.connect
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _loopback_only(sock: socket.socket, address: Any) -> None:
+    if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
+        raise OSError(f"tests may not leave this machine (tried {address})")
+    _real_connect(sock, address)
+
+
+socket.socket.connect = _loopback_only  # type: ignore[method-assign]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -392,7 +392,7 @@ def test_a_source_from_another_package_is_asked_about_what_is_left(
 # --- the command line ------------------------------------------------------------------
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> Result:
+def run(*args: str, env: dict[str, str | None] | None = None) -> Result:
     return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
 
 
@@ -423,10 +423,12 @@ def test_a_250_id_run_makes_two_requests_none_sooner_than_the_pause(
 
 def test_a_short_interval_for_arxivs_own_address_is_refused() -> None:
     """--arxiv-interval under 3 s against export.arxiv.org is a usage error, flag or env."""
-    flag = run("export", "x.txt", "--enrich", "--arxiv-interval", "0.5")
+    # The tests' conftest points the arXiv address at a dead loopback port; unset it.
+    own_address = {"PAPERBIB_ARXIV_URL": None}
+    flag = run("export", "x.txt", "--enrich", "--arxiv-interval", "0.5", env=own_address)
     assert flag.exit_code == 2
     assert "3 seconds" in flag.stderr
-    env = run("export", "x.txt", "--enrich", env={"PAPERBIB_ARXIV_INTERVAL": "1"})
+    env = run("export", "x.txt", "--enrich", env={**own_address, "PAPERBIB_ARXIV_INTERVAL": "1"})
     assert env.exit_code == 2
     assert "3 seconds" in env.stderr
 
