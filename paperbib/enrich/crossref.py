@@ -107,8 +107,8 @@ POLITE_LIMITS = PoolLimits(rate=10.0, concurrency=3)
 # a client per thread (_PooledHttpx) it is 2 ms at the median against the
 # stand-in, but the busy two-core development machine still held single
 # requests back by 150-290 ms. In runs of 100 requests on three threads the
-# stand-in saw violations at 0.95 (14 in 600 requests), 0.9 (4 in 600) and
-# 0.85 (2 in 1,600); at 0.8, none in 1,100 on kept-alive connections and 2 in
+# stand-in saw violations at 0.95 (14 in 600 requests), 0.9 (5 in 1,000) and
+# 0.85 (2 in 1,600); at 0.8, none in 1,500 on kept-alive connections and 2 in
 # 1,100 on fresh ones, those while our own tests loaded the machine. Over the
 # internet, a new connection's TCP and TLS handshakes delay a request by round
 # trips that one on a kept-alive connection skips. So the margin stays. It
