@@ -1,16 +1,24 @@
 """Finding reader and exporter plugins through their entry points.
 
 paperbib's own formats are declared as entry points of the paperbib
-distribution, so naming a built-in format reads only paperbib's own metadata;
-every installed distribution is scanned only for a name paperbib does not know,
-for content no built-in reader recognises, and for ``paperbib formats``.
+distribution, like any plugin's. Naming or recognising a built-in format reads
+only paperbib's own ``entry_points.txt``, found beside the package without
+importing :mod:`importlib.metadata` (whose import alone costs about as much as
+importing click, on every start of the command). Every installed distribution
+is scanned, through :mod:`importlib.metadata`, only for a name paperbib does
+not know, for content no built-in reader recognises, and for ``paperbib formats``.
 """
 
 from __future__ import annotations
 
+import configparser
 import functools
-from collections.abc import Iterable
-from importlib import metadata
+import importlib
+import os
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Literal, cast
 
 from attrs import frozen
@@ -20,6 +28,7 @@ from paperbib.plugins import Exporter, Reader
 
 __all__ = [
     "Plugin",
+    "Role",
     "exporter",
     "exporter_for_suffix",
     "load",
@@ -31,37 +40,67 @@ __all__ = [
 Role = Literal["reader", "exporter"]
 _GROUPS: dict[Role, str] = {"reader": "paperbib.readers", "exporter": "paperbib.exporters"}
 _OWN_DISTRIBUTION = "paperbib"
+# paperbib's own metadata folder, as installers name it: paperbib-<version>.dist-info.
+_OWN_DIST_INFO = re.compile(r"paperbib-[^-]+\.dist-info")
 
 
 @frozen
 class Plugin:
-    """A registered format: its name, its role and the distribution that provides it."""
+    """A registered format: its name, its role, the distribution that provides it,
+    and its entry point's ``module:attribute``."""
 
     name: str
     role: Role
     distribution: str
-    entry_point: metadata.EntryPoint
+    value: str
 
     @property
     def builtin(self) -> bool:
         return self.distribution == _OWN_DISTRIBUTION
 
+    def load_class(self) -> Any:
+        """The object the entry point names."""
+        module, _, attribute = self.value.partition(":")
+        found: Any = importlib.import_module(module.strip())
+        for part in attribute.strip().split(".") if attribute.strip() else ():
+            found = getattr(found, part)
+        return found
 
-def _plugins(entry_points: Iterable[metadata.EntryPoint], role: Role) -> tuple[Plugin, ...]:
-    found = []
-    for ep in entry_points:
-        dist = ep.dist.name if ep.dist is not None else "?"
-        found.append(Plugin(ep.name, role, dist, ep))
-    return tuple(found)
+
+def _own_entry_points_file() -> Path | None:
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:  # a zip file, or a folder that went away
+            continue
+        for name in names:
+            if _OWN_DIST_INFO.fullmatch(name):
+                return Path(entry or ".", name, "entry_points.txt")
+    return None
 
 
 @functools.cache
 def _builtin(role: Role) -> tuple[Plugin, ...]:
-    try:
-        own = metadata.distribution(_OWN_DISTRIBUTION).entry_points
-    except metadata.PackageNotFoundError:  # running from a source tree that is not installed
+    path = _own_entry_points_file()
+    if path is None or not path.is_file():  # a source tree that is not installed
         return ()
-    return _plugins(own.select(group=_GROUPS[role]), role)
+    parser = configparser.ConfigParser(delimiters=("=",), interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]  # names are case-sensitive
+    parser.read(path, encoding="utf-8")
+    group = _GROUPS[role]
+    if not parser.has_section(group):
+        return ()
+    return tuple(
+        Plugin(name, role, _OWN_DISTRIBUTION, value) for name, value in parser.items(group)
+    )
+
+
+def _installed(role: Role) -> Iterator[Plugin]:
+    from importlib import metadata  # only here: see the module docstring
+
+    for ep in metadata.entry_points(group=_GROUPS[role]):
+        dist = ep.dist.name if ep.dist is not None else "?"
+        yield Plugin(ep.name, role, dist, ep.value)
 
 
 @functools.cache
@@ -69,17 +108,12 @@ def plugins(role: Role) -> tuple[Plugin, ...]:
     """Every installed plugin of a role, built-ins first; a built-in name wins a clash."""
     builtin = _builtin(role)
     taken = {p.name for p in builtin}
-    others = [
-        p for p in _plugins(metadata.entry_points(group=_GROUPS[role]), role) if p.name not in taken
-    ]
+    others = [p for p in _installed(role) if p.name not in taken and not p.builtin]
     return builtin + tuple(sorted(others, key=lambda p: p.name))
 
 
 def _find(role: Role, name: str) -> Plugin:
-    for plugin in _builtin(role):
-        if plugin.name == name:
-            return plugin
-    for plugin in plugins(role):
+    for plugin in _builtin_then_third_party(role):
         if plugin.name == name:
             return plugin
     raise UnknownFormatError(role, name, (p.name for p in plugins(role)))
@@ -87,11 +121,11 @@ def _find(role: Role, name: str) -> Plugin:
 
 def _load(plugin: Plugin, base: type) -> Any:
     """An instance of the plugin's class, checked to be a ``base``."""
-    cls = plugin.entry_point.load()
+    cls = plugin.load_class()
     if not (isinstance(cls, type) and issubclass(cls, base)):
         raise TypeError(
             f"{plugin.distribution} registers {plugin.name!r} as a paperbib {plugin.role}, "
-            f"but {plugin.entry_point.value} is not a {base.__name__} subclass"
+            f"but {plugin.value} is not a {base.__name__} subclass"
         )
     return cls()
 
@@ -123,30 +157,36 @@ def _third_party(role: Role) -> tuple[Plugin, ...]:
     return tuple(p for p in plugins(role) if not p.builtin)
 
 
+def _builtin_then_third_party(role: Role) -> Iterator[Plugin]:
+    """Built-ins, then, only if the caller asks for more, everything else installed."""
+    yield from _builtin(role)
+    yield from _third_party(role)
+
+
 def sniff_reader(text: str, suffix: str, source: str) -> Reader:
     """The reader whose content check accepts ``text``, else the one claiming ``suffix``.
 
-    Built-in readers are asked first, so that content they recognise never
-    costs a scan of every installed distribution.
+    Readers are loaded one at a time, built-ins first, until one accepts the
+    content: recognising a built-in format never loads every reader nor scans
+    every installed distribution.
     """
-    readers = [_reader(p) for p in _builtin("reader")]
-    match = next((r for r in readers if r.sniff(text)), None)
+    asked: list[Reader] = []
+    for plugin in _builtin_then_third_party("reader"):
+        candidate = _reader(plugin)
+        if candidate.sniff(text):
+            return candidate
+        asked.append(candidate)
+    ending = suffix.lower()
+    match = next((r for r in asked if ending and ending in r.suffixes), None)
     if match is None:
-        others = [_reader(p) for p in _third_party("reader")]
-        readers += others
-        match = next((r for r in others if r.sniff(text)), None)
-    if match is None and suffix:
-        match = next((r for r in readers if suffix.lower() in r.suffixes), None)
-    if match is None:
-        raise UndetectedFormatError(source, (r.name for r in readers))
+        raise UndetectedFormatError(source, (r.name for r in asked))
     return match
 
 
 def exporter_for_suffix(suffix: str) -> Exporter | None:
     """The exporter that claims a file name ending, built-ins first."""
-    for candidates in (_builtin("exporter"), _third_party("exporter")):
-        for plugin in candidates:
-            candidate = _exporter(plugin)
-            if suffix and candidate.suffix == suffix.lower():
-                return candidate
+    for plugin in _builtin_then_third_party("exporter"):
+        candidate = _exporter(plugin)
+        if suffix and candidate.suffix == suffix.lower():
+            return candidate
     return None
