@@ -130,18 +130,17 @@ class _TitleSymbol:
     name: str
 
 
-_WORD_CHARACTER = re.compile(r"\w")
+# What the exporter's title protection counts as one word with a symbol: word
+# characters, joined across an apostrophe; and, in an ASCII title, a symbol
+# right after an apostrophe is never braced as math.
+_WORD_BEFORE = re.compile(r"(?:\w|['\u2019])\Z")
+_WORD_AFTER = re.compile(r"['\u2019]?\w")
+# A title symbol counts as a word character for its neighbours.
+_SYMBOL_AS_LETTER = "a"
 
 
-def _touches_word(piece: str | _TitleSymbol | None, at: int) -> bool:
-    if piece is None:
-        return False
-    return isinstance(piece, _TitleSymbol) or _WORD_CHARACTER.match(piece[at]) is not None
-
-
-def _follows_word(piece: str | _TitleSymbol | None) -> bool:
-    # The exporter never braces math right after an apostrophe in an ASCII title.
-    return _touches_word(piece, -1) or (isinstance(piece, str) and piece[-1] in "'\u2019")
+def _text_around(pieces: list[str | _TitleSymbol]) -> str:
+    return "".join(_SYMBOL_AS_LETTER if isinstance(p, _TitleSymbol) else p for p in pieces)
 
 
 class _Decoder:
@@ -185,9 +184,9 @@ class _Decoder:
             if isinstance(piece, str):
                 out.append(piece)
                 continue
-            before = kept[index - 1] if index > 0 else None
-            after = kept[index + 1] if index + 1 < len(kept) else None
-            if _follows_word(before) or _touches_word(after, 0):
+            before = _text_around(kept[max(index - 2, 0) : index])
+            after = _text_around(kept[index + 1 : index + 3])
+            if _WORD_BEFORE.search(before) or _WORD_AFTER.match(after):
                 out.append(_MATH_SYMBOLS[piece.name])
             else:
                 self.symbol_spans.append(f"$\\{piece.name}$")

@@ -101,6 +101,8 @@ _RANGE_DASH = re.compile(r"\s*[-\u2010-\u2015\u2212]+\s*")
 _PAGE_RANGE = re.compile(r"([^\s\-\u2010-\u2015\u2212]+)\s*[-\u2010-\u2015\u2212]+\s*([^\s\-]+)")
 _SCHOLAR_ARXIV = re.compile(r"arxiv preprint arxiv:\s*(\S+)", re.I)
 _AUTHOR_COUNT = re.compile(r"(\d+) authors?(?: \((\d+) named\))?")
+# BibTeX's white space; a no-break space written as UTF-8 is part of a name.
+_ASCII_WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
 _URL_COMMAND = re.compile(r"\s*\\url\s*\{([^{}]*)\}\s*")
 _SNIFF_WINDOW = 16_384
 # An entry's head, ``@article{key,``, or a macro's, ``@string{name =``, at a line's start.
@@ -354,7 +356,7 @@ def _authors(fields: _Fields) -> tuple[list[Author], bool]:
     value = fields.get("author")
     if value is None:
         return [], False
-    names = split_name_list(" ".join(value.split()))
+    names = split_name_list(_ASCII_WHITESPACE.sub(" ", value).strip())
     others = bool(names) and names[-1].lower() == "others"
     if others:
         names = names[:-1]
@@ -374,8 +376,16 @@ def _author(name: str) -> Author | None:
 
     name = name.strip()
     if _is_one_group(name):
-        literal = decode(name[1:-1])
-        return Author(literal=literal) if literal else None
+        decoded = decode(name)
+        if not decoded:
+            return None
+        # A group starting with a command is BibTeX's "special character": the
+        # exporter writes a one-letter family name so ({\\'A}), and, braced
+        # whole, a name that starts with a special ({\\symbol{36}x}). Any other
+        # group is an organisation's name.
+        if name.startswith("{\\") and len(decoded) == 1 and decoded.isalpha():
+            return Author(family=decoded)
+        return Author(literal=decoded)
     try:
         person = Person(name)
     except PybtexError:
