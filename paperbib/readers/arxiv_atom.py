@@ -150,19 +150,23 @@ def read_entry(
 
 
 def _links(entry: Element) -> list[Link]:
-    links: dict[str, Link] = {}
+    """The entry's links, typed: the abstract page first, then the PDF, then the rest.
+
+    The first paper page is the one exporters cite; the API lists the DOI's page
+    (the published version) before arXiv's own page, which this entry is about.
+    """
+    links: dict[str, tuple[int, Link]] = {}
     for element in entry.iterfind(f"{ATOM}link"):
         url = (element.get("href") or "").strip()
         if not _feeds.is_url(url) or url in links:
             continue
-        if element.get("title") == "pdf" or element.get("type") == "application/pdf":
-            kind = LinkKind.PDF
-        elif element.get("rel") == "alternate":
-            kind = LinkKind.PAPER_PAGE
+        if element.get("rel") == "alternate":
+            links[url] = (0, Link(url, LinkKind.PAPER_PAGE))
+        elif element.get("title") == "pdf" or element.get("type") == "application/pdf":
+            links[url] = (1, Link(url, LinkKind.PDF))
         else:
-            kind = link_kind(url)
-        links[url] = Link(url, kind)
-    return list(links.values())
+            links[url] = (2, Link(url, link_kind(url)))
+    return [link for _, link in sorted(links.values(), key=lambda pair: pair[0])]
 
 
 def _version_from_links(arxiv: ArxivId, links: list[Link]) -> ArxivId:
