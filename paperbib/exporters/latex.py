@@ -269,22 +269,42 @@ _UNICODE_TABLE = _unicode_table()
 # A run of non-ASCII characters, with the ASCII letter before it in case the
 # run starts with a combining accent meant for that letter.
 _NON_ASCII_RUN = re.compile(r"[A-Za-z]?[^\x00-\x7f]+")
-_COMBINING_MARKS = re.compile(r"[\u0300-\u036f]")
+_MARKS = "".join(map(chr, range(0x300, 0x370)))
+_COMBINING_MARKS = re.compile(f"[{_MARKS}]")
 # A character followed by combining marks that NFC could not compose with it.
 _COMBINING_SEQUENCE = re.compile(r".[\u0300-\u036f]+", re.S)
 
 
 def _combining_sequence(match: re.Match[str]) -> str:
     found = match.group()
-    base, marks = found[0], found[1:]
-    return _accented(base, marks) or _UNICODE_TABLE.get(base, base) + marks
+    # A precomposed letter NFC could not add the rest to (ȩ then an acute) is
+    # taken apart, so that every accent becomes a command on the bare letter.
+    decomposed = unicodedata.normalize("NFD", found[0])
+    base, marks = decomposed[0], decomposed[1:] + found[1:]
+    accented = _accented(base, marks)
+    if accented is not None:
+        return accented
+    # No letter to carry the accents (a space, a digit, a symbol): TeX prints an
+    # accent on an empty group; a mark with no command cannot be printed and goes.
+    head = found[0]
+    return _UNICODE_TABLE.get(head, head) + _standalone_accents(found[1:])
+
+
+def _standalone_accents(marks: str) -> str:
+    """Accents with no letter under them, as TeX prints them: on an empty group."""
+    commands = (_SYMBOL_ACCENTS.get(m) or _LETTER_ACCENTS.get(m) for m in marks)
+    return "".join(f"\\{command}{{}}" for command in commands if command)
 
 
 def _non_ascii_tex(match: re.Match[str]) -> str:
     """A run of non-ASCII characters as TeX; those without a text form (CJK, emoji) stay UTF-8."""
     run = match.group()
     if _COMBINING_MARKS.search(run):
-        run = _COMBINING_SEQUENCE.sub(_combining_sequence, run)
+        leading = len(run) - len(run.lstrip(_MARKS))
+        tail = _COMBINING_SEQUENCE.sub(_combining_sequence, run[leading:])
+        return _standalone_accents(run[:leading]) + "".join(
+            [_UNICODE_TABLE.get(char, char) for char in tail]
+        )
     return "".join([_UNICODE_TABLE.get(char, char) for char in run])
 
 
