@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import re
 from collections.abc import Iterable
 from xml.etree.ElementTree import Element
@@ -59,6 +58,8 @@ def rfc822_date(text: str | None, what: str, problems: list[str]) -> dt.date | N
     """The day of an RSS date (``Fri, 23 Feb 2024 00:00:00 -0500``) as written."""
     if text is None or not text.strip():
         return None
+    import email.utils  # here, not at the top: it would cost every CLI start that sniffs
+
     try:
         return email.utils.parsedate_to_datetime(text.strip()).date()
     except (TypeError, ValueError):

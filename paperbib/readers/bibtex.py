@@ -58,7 +58,6 @@ is kept without that value, and the problem is reported.
 from __future__ import annotations
 
 import functools
-import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -170,6 +169,8 @@ def _quiet_bibtexparser() -> None:
 
     An application that sets up logging still receives the records.
     """
+    import logging  # here, not at the top: it would cost every CLI start that sniffs
+
     logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 
 
