@@ -13,7 +13,6 @@ import contextlib
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 from paperbib.errors import InputError, OutputError
@@ -97,6 +96,8 @@ def write_output(path: str | os.PathLike[str], text: str) -> None:
 
 
 def _replace_atomically(target: Path, data: bytes, mode: int | None) -> None:
+    import tempfile  # here: writing to stdout or a pipe, the common case, never needs it
+
     folder = target.parent
     fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
