@@ -131,7 +131,7 @@ def test_a_broken_item_is_a_problem_and_the_rest_reads() -> None:
     problems: dict[int | None, list[str]] = {}
     for problem in digest.problems:
         problems.setdefault(problem.line, []).append(problem.message)
-    assert sorted(problems) == [9, 15, 23, 27]
+    assert sorted(problems) == [9, 15, 23, 24]
     assert problems[9] == [
         "item 'nameless2021': author: name 2 ({}) has no family or literal name; not read"
     ]
@@ -139,7 +139,9 @@ def test_a_broken_item_is_a_problem_and_the_rest_reads() -> None:
     assert any("'see the publisher' is not a DOI" in m for m in problems[15])
     assert any("upvotes: 'many' is not a whole number" in m for m in problems[15])
     assert problems[23] == ["this item is a JSON str, not an object"]
-    assert "the items before it were read" in problems[27][0]
+    # The cut-off item is cited where it starts; the message says where the file ends.
+    assert problems[24][0].startswith("item 4 is cut off at line 27")
+    assert "the items before it were read" in problems[24][0]
 
 
 def test_a_single_item_object_reads_too() -> None:

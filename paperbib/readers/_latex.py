@@ -298,6 +298,9 @@ class _Decoder:
         else:
             self.position += 1
             base = char
+        if not base:
+            # An accent on an empty group prints alone, as our exporter writes a lone mark.
+            return mark
         base = unicodedata.normalize("NFC", _DOTLESS.get(base, base))
         # One letter, perhaps with accents that have no composed form (v̈ takes an acute too).
         if not base or not all(unicodedata.combining(c) for c in base[1:]):

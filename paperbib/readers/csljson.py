@@ -58,6 +58,7 @@ from paperbib.model import (
     normalise_doi,
 )
 from paperbib.plugins import ReadContext, Reader
+from paperbib.readers._json import first_value, json_values
 from paperbib.readers._links import is_arxiv_page, page_link
 
 __all__ = ["CslJsonReader"]
@@ -89,9 +90,7 @@ _ARXIV_NUMBER = re.compile(r"arxiv:\s*(\S+)", re.I)
 _ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(.+)", re.I)
 _AUTHOR_COUNT = re.compile(r"(\d+) authors?(?: \((\d+) named\))?")
 _YEAR = re.compile(r"\b(\d{4})\b")
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
 _SNIFF_WINDOW = 65_536
-_DECODER = json.JSONDecoder()
 
 
 _TYPE_NAMES = {str: "text", int: "a whole number", dict: "a JSON object", list: "a JSON list"}
@@ -114,12 +113,7 @@ class CslJsonReader(Reader):
         Hugging Face's paper JSON has an ``id`` too, but no ``type``; its items
         have a ``paper`` object or ``summary`` and ``upvotes``.
         """
-        head = text[:_SNIFF_WINDOW].lstrip("\ufeff \t\r\n")
-        start = 1 if head.startswith("[") else 0
-        try:
-            first, _ = _DECODER.raw_decode(head, _skip_space(head, start))
-        except json.JSONDecodeError:
-            return False
+        first = first_value(text[:_SNIFF_WINDOW])
         return (
             isinstance(first, dict)
             and first.get("type") in _CSL_TYPES
@@ -129,74 +123,11 @@ class CslJsonReader(Reader):
         )
 
     def read(self, text: str, context: ReadContext) -> Iterator[Paper | Problem]:
-        text = text.removeprefix("\ufeff")
-        position = _skip_space(text, 0)
-        if not text.startswith("[", position):
-            yield from _one_value(text, position, context)
-            return
-        position = _skip_space(text, position + 1)
-        if text.startswith("]", position):
-            return
-        while True:
-            line = _line_of(text, position)
-            try:
-                value, position = _DECODER.raw_decode(text, position)
-            except json.JSONDecodeError as error:
-                yield _broken(error, text, context)
-                return
-            yield from _item(value, line, context)
-            position = _skip_space(text, position)
-            if text.startswith(",", position):
-                position = _skip_space(text, position + 1)
-            elif text.startswith("]", position):
-                yield from _trailing(text, position + 1, context)
-                return
+        for found in json_values(text, context):
+            if isinstance(found, Problem):
+                yield found
             else:
-                yield Problem(
-                    context.source,
-                    _line_of(text, position),
-                    "the array breaks off here (expected ',' or ']' after an item); "
-                    "the items before it were read",
-                )
-                return
-
-
-def _skip_space(text: str, position: int) -> int:
-    match = _WHITESPACE.match(text, position)
-    assert match is not None  # the pattern matches the empty string
-    return match.end()
-
-
-def _line_of(text: str, position: int) -> int:
-    return text.count("\n", 0, position) + 1
-
-
-def _broken(error: json.JSONDecodeError, text: str, context: ReadContext) -> Problem:
-    return Problem(
-        context.source,
-        error.lineno,
-        f"the JSON breaks off here ({error.msg}); the items before it were read",
-    )
-
-
-def _one_value(text: str, position: int, context: ReadContext) -> Iterator[Paper | Problem]:
-    try:
-        value, end = _DECODER.raw_decode(text, position)
-    except json.JSONDecodeError as error:
-        yield _broken(error, text, context)
-        return
-    yield from _item(value, _line_of(text, position), context)
-    yield from _trailing(text, end, context)
-
-
-def _trailing(text: str, end: int, context: ReadContext) -> Iterator[Problem]:
-    rest = _skip_space(text, end)
-    if rest < len(text):
-        yield Problem(
-            context.source,
-            _line_of(text, rest),
-            "text after the end of the JSON was not read",
-        )
+                yield from _item(found.value, found.line, context)
 
 
 def _item(value: Any, line: int, context: ReadContext) -> Iterator[Paper | Problem]:

@@ -29,7 +29,6 @@ in another field is a problem too, and the paper is kept without that value.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -37,6 +36,7 @@ from typing import Any
 from paperbib.model import ArxivId, Author, Kind, Link, LinkKind, Paper, PartialDate, Problem
 from paperbib.names import parse_name
 from paperbib.plugins import ReadContext, Reader
+from paperbib.readers._json import json_values
 from paperbib.text import clean, find_links
 
 __all__ = ["DailyPapersJsonReader"]
@@ -48,10 +48,8 @@ _HUB_KEY = re.compile(
     r'(?<!\\)"(?:paper"\s*:\s*\{|(?:_id|submittedOnDailyAt|ai_summary|ai_keywords'
     r'|discussionId|githubRepo|numComments)"\s*:)'
 )
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
 _PAPER_PAGE = "https://huggingface.co/papers/"
 _URL = re.compile(r"https?://\S+")
-_DECODER = json.JSONDecoder()
 
 
 class DailyPapersJsonReader(Reader):
@@ -68,91 +66,11 @@ class DailyPapersJsonReader(Reader):
         return head[:1] in ("[", "{") and _HUB_KEY.search(head) is not None
 
     def read(self, text: str, context: ReadContext) -> Iterator[Paper | Problem]:
-        text = text.removeprefix("\ufeff")
-        start = _skip_space(text, 0)
-        if text.startswith("[", start):
-            yield from _read_array(text, start, context)
-            return
-        try:
-            value, end = _DECODER.raw_decode(text, start)
-        except json.JSONDecodeError as error:
-            yield _broken(error, text, "the JSON", context)
-            return
-        yield from _records(value, None, _line_of(text, start), context)
-        yield from _trailing(text, end, context)
-
-
-def _skip_space(text: str, position: int) -> int:
-    match = _WHITESPACE.match(text, position)
-    assert match is not None  # the pattern matches the empty string
-    return match.end()
-
-
-def _line_of(text: str, position: int) -> int:
-    return text.count("\n", 0, position) + 1
-
-
-def _read_array(text: str, start: int, context: ReadContext) -> Iterator[Paper | Problem]:
-    position = _skip_space(text, start + 1)
-    if text.startswith("]", position):
-        yield from _trailing(text, position + 1, context)
-        return
-    line, counted_to = 1, 0
-    index = 0
-    while True:
-        line += text.count("\n", counted_to, position)
-        counted_to = position
-        try:
-            value, end = _DECODER.raw_decode(text, position)
-        except json.JSONDecodeError as error:
-            yield _broken(error, text, f"item {index}", context, line)
-            return
-        yield from _records(value, index, line, context)
-        position = _skip_space(text, end)
-        if text.startswith(",", position):
-            position = _skip_space(text, position + 1)
-            index += 1
-        elif text.startswith("]", position):
-            yield from _trailing(text, position + 1, context)
-            return
-        else:
-            gap = json.JSONDecodeError("Expecting ',' delimiter", text, position)
-            yield _broken(gap, text, f"the text after item {index}", context, line)
-            return
-
-
-def _broken(
-    error: json.JSONDecodeError,
-    text: str,
-    what: str,
-    context: ReadContext,
-    line: int | None = None,
-) -> Problem:
-    """The problem of JSON that cannot be decoded, saying whether the file was cut off.
-
-    ``line`` is where the broken item starts, when there is one; the items
-    before it have been read.
-    """
-    where = f"line {error.lineno}, column {error.colno}"
-    kept = "" if line is None else "; the items before it were read"
-    if error.msg.startswith("Unterminated string") or error.pos >= len(text.rstrip()):
-        message = f"{what} is cut off at {where}: the file looks truncated{kept}; download it again"
-    else:
-        reason = error.msg.removesuffix(" at")  # the decoder's "Invalid control character at"
-        message = f"{what} is not valid JSON ({reason} at {where}){kept}; fix or remove it"
-    return Problem(context.source, error.lineno if line is None else line, message)
-
-
-def _trailing(text: str, end: int, context: ReadContext) -> Iterator[Problem]:
-    rest = _skip_space(text, end)
-    if rest < len(text):
-        line = _line_of(text, rest)
-        yield Problem(
-            context.source,
-            line,
-            "there is more text after the end of the JSON; "
-            "it was not read (are two downloads pasted into one file?)",
-        )
+        for found in json_values(text, context):
+            if isinstance(found, Problem):
+                yield found
+            else:
+                yield from _records(found.value, found.number, found.line, context)
 
 
 class _FieldError(ValueError):
