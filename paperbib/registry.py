@@ -31,14 +31,19 @@ __all__ = [
     "Role",
     "exporter",
     "exporter_for_suffix",
+    "find",
     "load",
     "plugins",
     "reader",
     "sniff_reader",
 ]
 
-Role = Literal["reader", "exporter"]
-_GROUPS: dict[Role, str] = {"reader": "paperbib.readers", "exporter": "paperbib.exporters"}
+Role = Literal["reader", "exporter", "source"]
+_GROUPS: dict[Role, str] = {
+    "reader": "paperbib.readers",
+    "exporter": "paperbib.exporters",
+    "source": "paperbib.sources",
+}
 _OWN_DISTRIBUTION = "paperbib"
 # paperbib's own metadata folder, as installers name it: paperbib-<version>.dist-info.
 _OWN_DIST_INFO = re.compile(r"paperbib-[^-]+\.dist-info")
@@ -112,7 +117,8 @@ def plugins(role: Role) -> tuple[Plugin, ...]:
     return builtin + tuple(sorted(others, key=lambda p: p.name))
 
 
-def _find(role: Role, name: str) -> Plugin:
+def find(role: Role, name: str) -> Plugin:
+    """The plugin registered as ``name`` for ``role``, built-ins first."""
     for plugin in _builtin_then_third_party(role):
         if plugin.name == name:
             return plugin
@@ -145,12 +151,12 @@ def load(plugin: Plugin) -> Reader | Exporter:
 
 def reader(name: str) -> Reader:
     """The reader registered as ``name``."""
-    return _reader(_find("reader", name))
+    return _reader(find("reader", name))
 
 
 def exporter(name: str) -> Exporter:
     """The exporter registered as ``name``."""
-    return _exporter(_find("exporter", name))
+    return _exporter(find("exporter", name))
 
 
 def _third_party(role: Role) -> tuple[Plugin, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import json
 import math
@@ -20,6 +21,7 @@ from crossref_standin import CrossrefStandin
 from standins import StartArxivStandin, StartStandin
 
 import paperbib
+from paperbib import registry
 from paperbib.cli import main
 from paperbib.enrich import EnrichResult, Verdict, enrich, write_report
 from paperbib.enrich.arxiv import MAX_IDS_PER_REQUEST, MAX_TITLES_PER_REQUEST, title_phrase
@@ -369,6 +371,9 @@ def install_plugin(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "broken = library_source:NotASource\n"
     )
     monkeypatch.syspath_prepend(str(root))
+    # Installed plugins are looked up once a process; a fresh lookup sees this one,
+    # and the original (with its cache) comes back after the test.
+    monkeypatch.setattr(registry, "plugins", functools.cache(registry.plugins.__wrapped__))
 
 
 def test_a_source_from_another_package_is_asked_about_what_is_left(

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Sequence
-from importlib import metadata
 from typing import TYPE_CHECKING, ClassVar
 
 from attrs import field, frozen
 
+from paperbib import registry
 from paperbib.enrich.pacing import RetryPolicy
-from paperbib.errors import EnrichError
+from paperbib.errors import EnrichError, UnknownFormatError
 
 if TYPE_CHECKING:
     # Only named in annotations: matching imports the Crossref source, a Source itself.
@@ -41,7 +41,6 @@ __all__ = [
 ]
 
 SOURCES_GROUP = "paperbib.sources"
-_OWN_DISTRIBUTION = "paperbib"
 
 
 @frozen
@@ -85,31 +84,21 @@ class Source(abc.ABC):
         """
 
 
-def _entry_points() -> dict[str, metadata.EntryPoint]:
-    """Every registered source by name; paperbib's own win a clash of names."""
-    found = {ep.name: ep for ep in metadata.entry_points(group=SOURCES_GROUP)}
-    try:
-        own = metadata.distribution(_OWN_DISTRIBUTION).entry_points.select(group=SOURCES_GROUP)
-    except metadata.PackageNotFoundError:  # a source tree that is not installed
-        return found
-    return found | {ep.name: ep for ep in own}
-
-
 def source_names() -> tuple[str, ...]:
     """The names of every installed source, sorted."""
-    return tuple(sorted(_entry_points()))
+    return tuple(sorted(plugin.name for plugin in registry.plugins("source")))
 
 
 def load_source(name: str, options: SourceOptions) -> Source:
     """The source registered as ``name``, configured by ``options``."""
-    entry_points = _entry_points()
-    if name not in entry_points:
-        known = ", ".join(sorted(entry_points)) or "none"
-        raise EnrichError(f"unknown source {name!r}; known: {known}")
-    cls = entry_points[name].load()
+    try:
+        plugin = registry.find("source", name)
+    except UnknownFormatError as error:
+        raise EnrichError(f"unknown source {name!r}; known: {', '.join(error.known)}") from None
+    cls = plugin.load_class()
     if not (isinstance(cls, type) and issubclass(cls, Source)):
         raise EnrichError(
-            f"{entry_points[name].value}, registered as the paperbib source {name!r}, "
+            f"{plugin.value}, registered as the paperbib source {name!r}, "
             "is not a paperbib.enrich.sources.Source subclass"
         )
     return cls.configure(options)
