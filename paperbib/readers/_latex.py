@@ -194,8 +194,11 @@ class _Decoder:
         return "".join(out)
 
     def plain(self) -> str:
-        self.position += 1
-        return self.text[self.position - 1]
+        """The run of text up to the next character that means something to TeX."""
+        match = _PLAIN_RUN.match(self.text, self.position)
+        assert match is not None  # sequence() calls this on a plain character only
+        self.position = match.end()
+        return match.group()
 
     def group(self) -> str | _TitleSymbol:
         match = _MATH_SYMBOL_GROUP.match(self.text, self.position)
@@ -372,6 +375,7 @@ def _math_of(text: str) -> list[str]:
     return [segment for segment, is_math in split_math(text) if is_math]
 
 
+_PLAIN_RUN = re.compile(r"[^{}\\$~]+")
 _ASCII_WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
 _URL_ESCAPE = re.compile(r"\\([%&_#~$])")
 

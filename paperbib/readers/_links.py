@@ -27,13 +27,12 @@ def page_link(url: str) -> Link | None:
     return Link(url, kind)
 
 
+_ARXIV_PAGE = re.compile(r"https?://(?:www\.)?arxiv\.org/abs/([^?#]+?)/?", re.I)
+
+
 def is_arxiv_page(url: str, arxiv: ArxivId | None) -> bool:
     """Whether ``url`` is the version-less arXiv abstract page of ``arxiv``, which the id gives."""
     if arxiv is None:
         return False
-    return (
-        re.fullmatch(
-            rf"https?://(?:www\.)?arxiv\.org/abs/{re.escape(arxiv.id)}/?", url.strip(), re.I
-        )
-        is not None
-    )
+    match = _ARXIV_PAGE.fullmatch(url.strip())
+    return match is not None and match[1] == arxiv.id

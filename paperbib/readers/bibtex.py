@@ -62,6 +62,8 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from attrs import frozen
+
 from paperbib.model import ArxivId, Author, Kind, Link, Paper, PartialDate, Problem
 from paperbib.plugins import ReadContext, Reader
 from paperbib.readers._latex import decode, decode_url
@@ -102,6 +104,7 @@ _SCHOLAR_ARXIV = re.compile(r"arxiv preprint arxiv:\s*(\S+)", re.I)
 _AUTHOR_COUNT = re.compile(r"(\d+) authors?(?: \((\d+) named\))?")
 # BibTeX's white space; a no-break space written as UTF-8 is part of a name.
 _ASCII_WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
+_AND = re.compile(r" and ")
 _URL_COMMAND = re.compile(r"\s*\\url\s*\{([^{}]*)\}\s*")
 _SNIFF_WINDOW = 16_384
 # An entry's head, ``@article{key,``, or a macro's, ``@string{name =``, at a line's start.
@@ -187,6 +190,8 @@ def _failure(error: Exception) -> str:
 
 def _split_concatenation(value: str) -> list[str]:
     """The parts of ``a # "b" # {c}``, cut at the ``#`` outside braces and quotes."""
+    if "#" not in value:
+        return [value.strip()]
     parts: list[str] = []
     depth = 0
     quoted = False
@@ -357,7 +362,9 @@ def _authors(fields: _Fields) -> tuple[list[Author], bool]:
     value = fields.get("author")
     if value is None:
         return [], False
-    names = split_name_list(_ASCII_WHITESPACE.sub(" ", value).strip())
+    value = _ASCII_WHITESPACE.sub(" ", value).strip()
+    # Without braces every " and " separates names; pybtex is needed only to skip braced ones.
+    names = _AND.split(value) if "{" not in value else split_name_list(value)
     others = bool(names) and names[-1].lower() == "others"
     if others:
         names = names[:-1]
@@ -371,7 +378,9 @@ def _authors(fields: _Fields) -> tuple[list[Author], bool]:
     return authors, others
 
 
+@functools.lru_cache(maxsize=65_536)
 def _author(name: str) -> Author | None:
+    """The author a BibTeX name stands for; cached, as a library names people often."""
     from pybtex.database import Person
     from pybtex.exceptions import PybtexError
 
@@ -387,19 +396,73 @@ def _author(name: str) -> Author | None:
         if name.startswith("{\\") and len(decoded) == 1 and decoded.isalpha():
             return Author(family=decoded)
         return Author(literal=decoded)
-    try:
-        person = Person(name)
-    except PybtexError:
+    parts = split_plain_name(name)
+    if parts is None:
+        try:
+            person = Person(name)
+        except PybtexError:
+            return None
+        parts = NameParts(
+            decode(" ".join(person.first_names + person.middle_names)),
+            decode(" ".join(person.prelast_names)),
+            decode(" ".join(person.last_names)),
+            decode(" ".join(person.lineage_names)),
+        )
+    if not parts.last:
         return None
-    family = decode(" ".join(person.last_names))
-    if not family:
+    return Author(family=parts.last, given=parts.first, particle=parts.von, suffix=parts.jr)
+
+
+@frozen
+class NameParts:
+    """A BibTeX name's four parts, decoded."""
+
+    first: str
+    von: str
+    last: str
+    jr: str
+
+
+# Names that BibTeX's rules split without pybtex, which takes some 15 µs a name:
+# words of letters, with accents written as special characters ({\\"u}, and
+# {\\ss} inside a word). pybtex takes the case of {\\ss} or {\\o} starting a word
+# from the command, not from the letter, so those are left to it.
+_SPECIAL_CHARACTER = re.compile(r"\{\\(?:[`'^\"~=.][A-Za-z]|[A-Za-z]+)\}")
+_COMMAND_WORD_START = re.compile(r"(?:^|[ ,])\{\\[A-Za-z]")
+_WORD = r"[^\W\d_][\w.'-]*"
+_PLAIN_NAME = re.compile(rf"{_WORD}(?:,? +{_WORD})*,?")
+
+
+def split_plain_name(name: str) -> NameParts | None:
+    """BibTeX's split of a name of plain words, as pybtex makes it; None for any other name.
+
+    ``First von Last``, ``von Last, First`` or ``von Last, Jr, First``: the
+    particle runs to the last lower-case word before the family name.
+    """
+    if "{" in name or "\\" in name:
+        outside = _SPECIAL_CHARACTER.sub("", name)
+        if any(char in outside for char in "{}\\") or _COMMAND_WORD_START.search(name):
+            return None
+        name = decode(name)
+    if _PLAIN_NAME.fullmatch(name) is None or name.count(",") > 2:
         return None
-    return Author(
-        family=family,
-        given=decode(" ".join(person.first_names + person.middle_names)),
-        particle=decode(" ".join(person.prelast_names)),
-        suffix=decode(" ".join(person.lineage_names)),
-    )
+    pieces = [piece.split(" ") for piece in name.split(",")]
+    pieces = [[word for word in piece if word] for piece in pieces]
+    if len(pieces) == 1:
+        words = pieces[0]
+        lower = [i for i, word in enumerate(words[:-1]) if word[0].islower()]
+        if not lower:
+            return NameParts(" ".join(words[:-1]), "", words[-1], "")
+        start, end = lower[0], lower[-1] + 1
+        first, von, last = words[:start], words[start:end], words[end:]
+        return NameParts(" ".join(first), " ".join(von), " ".join(last), "")
+    head, *rest = pieces
+    if not head:
+        return None
+    lower = [i for i, word in enumerate(head[:-1]) if word[0].islower()]
+    end = lower[-1] + 1 if lower else 0
+    jr = " ".join(rest[0]) if len(rest) == 2 else ""
+    return NameParts(" ".join(rest[-1]), " ".join(head[:end]), " ".join(head[end:]), jr)
 
 
 def _is_one_group(name: str) -> bool:
