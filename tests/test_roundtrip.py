@@ -346,12 +346,18 @@ def test_a_two_word_family_name_alone_reads_back_from_bibtex() -> None:
 # --- Compiling generated BibTeX ---------------------------------------------------------
 
 
+def symbol_first(word: str) -> bool:
+    """Whether a word starts with a symbol the exporter writes as a command (µ, ™, …)."""
+    first = word[:1]
+    return first == "µ" or not (first.isascii() or first.isalpha())
+
+
 def compilable(paper_list: list[Paper]) -> bool:
     """Leave out the names the exporter cannot yet write (see the xfail tests below)."""
     return all(
         (author.given or not author.suffix)
         and not any(word[:1] in "\\{}~^_&%$#" for word in author.display_name.split(" ")[1:])
-        and not any(word[:1] in "µ…" for word in author.display_name.split(" "))
+        and not any(symbol_first(word) for word in author.display_name.split(" "))
         for paper in paper_list
         for author in paper.authors
     )
@@ -381,7 +387,7 @@ def test_read_back_bibtex_still_compiles_and_runs_nothing(paper_list: list[Paper
 EXPORTER_GAPS = {
     "a suffix without a given name": Author(family="Berg", suffix="Jr."),
     "a special starting a later word": Author(family="Berg", given="Ann }Lee"),
-    "a symbol starting a name": Author(family="Berg", given="µx"),
+    "a symbol starting a name": Author(family="Berg", given="™x"),
     "an accent with no composed letter": Author(family="Zq\u0301", given="Ann"),
 }
 
