@@ -31,7 +31,7 @@ def loads(
     Unreadable records become ``problems`` of the result; an input that cannot be
     read at all raises :class:`~paperbib.errors.InputError`.
     """
-    text = io.decode(text.encode("utf-8"), source)
+    text = io.normalise(text, source)
     return _read(text, format, source, as_of)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from paperbib.errors import InputError, OutputError
 
-__all__ = ["STDIO", "decode", "read_input", "write_output"]
+__all__ = ["STDIO", "decode", "normalise", "read_input", "write_output"]
 
 #: The path that stands for stdin or stdout.
 STDIO = "-"
@@ -29,25 +29,36 @@ _SNIFF_BYTES = 8192
 def decode(data: bytes, source: str) -> str:
     """Decode an input's bytes to text with ``\\n`` line ends, or say why not."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = data.decode("utf-16")
-    else:
+        return normalise(data.decode("utf-16"), source)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
         if b"\0" in data[:_SNIFF_BYTES]:
-            raise InputError(
-                source, "this is a binary file, not a text digest; give a text or JSON file"
-            )
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            line = data.count(b"\n", 0, error.start) + 1
-            raise InputError(
-                source,
-                f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8",
-                line,
-            ) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+            raise _binary(source) from None
+        line = data.count(b"\n", 0, error.start) + 1
+        raise InputError(
+            source,
+            f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8",
+            line,
+        ) from None
+    return normalise(text, source)
+
+
+def normalise(text: str, source: str) -> str:
+    """Text as readers take it: no BOM, ``\\n`` line ends; binary and empty inputs refused."""
+    if "\0" in text[:_SNIFF_BYTES]:
+        raise _binary(source)
+    text = text.removeprefix("\ufeff")
+    # Most inputs have no CR at all; the search is much cheaper than a replace.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text or text.isspace():  # isspace stops at the first letter; strip copies
         raise InputError(source, "the input is empty; there is nothing to read")
     return text
+
+
+def _binary(source: str) -> InputError:
+    return InputError(source, "this is a binary file, not a text digest; give a text or JSON file")
 
 
 def read_input(path: str | os.PathLike[str]) -> tuple[str, str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import paperbib
 from paperbib import io
 from paperbib.errors import InputError, OutputError
 
@@ -34,6 +35,15 @@ def test_binary_input_is_refused() -> None:
     """A binary file (here a PDF header with NUL bytes) is refused, not parsed as text."""
     with pytest.raises(InputError, match="binary file"):
         io.decode(b"%PDF-1.7\n\x00\x01\x02", "paper.pdf")
+
+
+def test_text_given_as_a_string_is_normalised_like_a_file() -> None:
+    """``loads`` of a string drops a BOM, ends lines with LF and refuses blank or binary text."""
+    assert io.normalise("\ufeffa\r\nb\rc\n", "x") == "a\nb\nc\n"
+    with pytest.raises(InputError, match=r"^<string>: the input is empty"):
+        paperbib.loads(" \r\n\t")
+    with pytest.raises(InputError, match="binary file"):
+        paperbib.loads("%PDF-1.7\n\x00\x01")
 
 
 def test_undecodable_bytes_report_their_line() -> None:
