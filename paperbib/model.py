@@ -299,6 +299,25 @@ class Paper:
                 f"author_count {self.author_count} is below the {len(self.authors)} names given"
             )
 
+    @classmethod
+    def from_source(cls, source: str, location: str | None, /, **fields: Any) -> Paper:
+        """A new paper of ``fields``, every one that holds a value credited to ``source``.
+
+        What readers make: the same paper as ``Paper(**fields).with_provenance(source,
+        location)``, without the copy, which cost a reader more than its parsing.
+        """
+        paper = cls(**fields)
+        where = Provenance(source, location)  # frozen, so one instance serves every field
+        credited = {
+            name: where
+            for name in _CREDITED_FIELDS
+            if name in fields and getattr(paper, name) not in (None, ())
+        }
+        credited.update(paper.provenance)
+        # Nobody else holds the paper yet: setting a field now is still building it.
+        object.__setattr__(paper, "provenance", MappingProxyType(credited))
+        return paper
+
     @property
     def authors_incomplete(self) -> bool:
         """True when more authors exist than are named."""
@@ -315,21 +334,31 @@ class Paper:
     def with_provenance(self, source: str, location: str | None = None) -> Paper:
         """A copy in which every field that holds a value is credited to ``source``."""
         where = Provenance(source, location)  # frozen, so one instance serves every field
-        known = {name: where for name in _CREDITED_FIELDS if getattr(self, name) not in (None, ())}
-        return attrs.evolve(self, provenance={**known, **self.provenance})
+        known = {
+            name: where
+            for name in _FIELD_NAMES
+            if name in _CREDITED_FIELDS and getattr(self, name) not in (None, ())
+        }
+        return self._checked_copy(provenance=MappingProxyType({**known, **self.provenance}))
 
     def with_citation_key(self, key: str) -> Paper:
-        """A copy cited as ``key``.
-
-        Every other value is already checked, so this skips the converters and
-        validators that ``attrs.evolve`` would run again: exports key every paper.
-        """
+        """A copy cited as ``key``."""
         if not key.strip():
             raise ValueError("a citation key cannot be blank")
+        return self._checked_copy(citation_key=key.strip())
+
+    def _checked_copy(self, **changes: Any) -> Paper:
+        """A copy with ``changes``, which the caller has already put in their stored form.
+
+        Every other value is already checked, so this skips the converters and
+        validators that ``attrs.evolve`` would run again: every reader credits
+        and every export keys each paper, and evolve cost more than the reading.
+        """
         copy = object.__new__(Paper)
         for name in _FIELD_NAMES:
-            object.__setattr__(copy, name, getattr(self, name))
-        object.__setattr__(copy, "citation_key", key.strip())
+            object.__setattr__(
+                copy, name, changes[name] if name in changes else getattr(self, name)
+            )
         return copy
 
 

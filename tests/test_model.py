@@ -146,3 +146,22 @@ def test_provenance_credits_known_fields_only() -> None:
     assert credited.provenance["doi"].source == "crossref"
     assert "abstract" not in credited.provenance
     assert credited == paper  # provenance does not take part in equality
+
+
+def test_a_paper_made_from_a_source_is_credited_like_a_credited_copy() -> None:
+    """from_source gives the paper and credits that constructing and then crediting gives."""
+    fields = {
+        "title": "T",
+        "abstract": "  ",
+        "doi": "10.1000/X",
+        "upvotes": 0,
+        "provenance": {"doi": Provenance("crossref", "10.1000/x")},
+    }
+    made = Paper.from_source("hf-json", "daily.json:7", **fields)
+    expected = Paper(**fields).with_provenance("hf-json", "daily.json:7")  # type: ignore[arg-type]
+    assert made == expected
+    assert dict(made.provenance) == dict(expected.provenance)
+    assert set(made.provenance) == {"title", "doi", "upvotes"}
+    assert made.provenance["doi"].source == "crossref"
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        made.provenance = {}  # type: ignore[misc]

@@ -127,7 +127,9 @@ def read_entry(
     primary_element = entry.find(f"{_ARXIV}primary_category")
     primary = primary_element.get("term") if primary_element is not None else None
     categories = [c.get("term", "") for c in entry.iterfind(f"{ATOM}category")]
-    paper = Paper(
+    paper = Paper.from_source(
+        "arxiv-atom",
+        f"{context.source}:{line}",
         title=clean(entry.findtext(f"{ATOM}title") or ""),
         abstract=clean(entry.findtext(f"{ATOM}summary") or ""),
         authors=_feeds.authors(
@@ -146,7 +148,7 @@ def read_entry(
     )
     for problem in problems:
         yield Problem(context.source, line, f"{arxiv}: {problem}")
-    yield paper.with_provenance("arxiv-atom", f"{context.source}:{line}")
+    yield paper
 
 
 def _links(entry: Element) -> list[Link]:

@@ -211,7 +211,9 @@ def _entry(chunk: Sequence[_Line], context: ReadContext) -> Iterator[Paper | Pro
         if link.url not in known:
             known.add(link.url)
             links.append(link)
-    paper = Paper(
+    paper = Paper.from_source(
+        "arxiv-email",
+        f"{context.source}:{id_line.number}",
         title=title,
         abstract=abstract_text,
         authors=authors,
@@ -222,7 +224,7 @@ def _entry(chunk: Sequence[_Line], context: ReadContext) -> Iterator[Paper | Pro
         kind=Kind.PREPRINT,
         links=links,
     )
-    yield paper.with_provenance("arxiv-email", f"{context.source}:{id_line.number}")
+    yield paper
 
 
 def _parts(lines: Sequence[_Line]) -> tuple[list[_Line], list[_Line], _Line | None]:

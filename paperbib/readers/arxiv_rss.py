@@ -137,7 +137,9 @@ def _record(
     problems: list[str] = []
     listed = _listed(record.findtext(dialect.date), dialect, problems)
     categories = _categories(record, dialect)
-    paper = Paper(
+    paper = Paper.from_source(
+        "arxiv-rss",
+        f"{context.source}:{line}",
         title=clean(record.findtext(dialect.title) or ""),
         abstract=clean(abstract),
         authors=_feeds.authors(
@@ -157,7 +159,7 @@ def _record(
     )
     for problem in problems:
         yield Problem(context.source, line, f"{arxiv}: {problem}")
-    yield paper.with_provenance("arxiv-rss", f"{context.source}:{line}")
+    yield paper
 
 
 def _link(record: Element, dialect: _Dialect) -> str | None:

@@ -287,7 +287,10 @@ def _entry(
     if container is None and howpublished and not _URL_COMMAND.fullmatch(howpublished):
         container = fields.text("howpublished")
     authors, others = _authors(fields)
-    paper = Paper(
+    line = (entry.start_line or 0) + 1
+    paper = Paper.from_source(
+        "bibtex",
+        f"{context.source}:{line}",
         title=fields.text("title", title=True),
         abstract=fields.text("abstract"),
         authors=authors,
@@ -306,10 +309,9 @@ def _entry(
         keywords=_keywords(fields.text("keywords")),
         citation_key=entry.key,
     )
-    line = (entry.start_line or 0) + 1
     for field_line, message in fields.problems:
         yield Problem(context.source, field_line or line, f"entry {entry.key!r}: {message}")
-    yield paper.with_provenance("bibtex", f"{context.source}:{line}")
+    yield paper
 
 
 def _parse_arxiv(fields: _Fields, name: str, value: str) -> ArxivId | None:

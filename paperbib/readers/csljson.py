@@ -159,7 +159,9 @@ def _item(value: Any, line: int, context: ReadContext) -> Iterator[Paper | Probl
         and _ARXIV_NUMBER.fullmatch(_text(value, "number", []) or "")
     ):
         publisher = None
-    paper = Paper(
+    paper = Paper.from_source(
+        "csljson",
+        f"{context.source}:{line}",
         title=_text(value, "title", problems),
         abstract=_text(value, "abstract", problems),
         authors=authors,
@@ -183,7 +185,7 @@ def _item(value: Any, line: int, context: ReadContext) -> Iterator[Paper | Probl
     label = _label(value)
     for problem in problems:
         yield Problem(context.source, line, f"{label}: {problem}; the value is left out")
-    yield paper.with_provenance("csljson", f"{context.source}:{line}")
+    yield paper
 
 
 def _label(item: Mapping[str, Any]) -> str:

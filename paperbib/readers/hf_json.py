@@ -156,7 +156,9 @@ def _records(
     if abstract:
         known = {link.url for link in links}
         links.extend(link for link in find_links(abstract) if link.url not in known)
-    result = Paper(
+    result = Paper.from_source(
+        "hf-json",
+        f"{context.source}:{line}",
         title=title,
         abstract=abstract,
         authors=authors,
@@ -166,7 +168,7 @@ def _records(
         links=links,
         **fields,
     )
-    yield result.with_provenance("hf-json", f"{context.source}:{line}")
+    yield result
 
 
 def _authors(value: Any) -> tuple[list[Author], int | None, int]:

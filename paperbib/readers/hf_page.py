@@ -281,7 +281,9 @@ def _block(
             context.source, date_line.number, f"cannot place the date of {title!r}: {error}"
         )
     abstract = clean(" ".join(line.text for line in pending[1:]))
-    paper = Paper(
+    paper = Paper.from_source(
+        "hf-page",
+        f"{context.source}:{heading.number}",
         title=title,
         abstract=abstract,
         author_count=author_count,
@@ -291,7 +293,7 @@ def _block(
         links=find_links(abstract),
         upvotes=listed.upvotes,
     )
-    return paper.with_provenance("hf-page", f"{context.source}:{heading.number}")
+    return paper
 
 
 def _no_authors(pending: Sequence[_Line], context: ReadContext) -> Problem:

@@ -127,13 +127,15 @@ class IdentifierReader(Reader):
                 else:
                     _add(papers, named, number)
         for found in papers.values():
-            paper = Paper(
+            paper = Paper.from_source(
+                "ids",
+                f"{context.source}:{found.line}",
                 doi=found.doi,
                 arxiv=found.arxiv,
                 kind=Kind.PREPRINT if found.arxiv is not None else Kind.OTHER,
                 links=found.links,
             )
-            yield paper.with_provenance("ids", f"{context.source}:{found.line}")
+            yield paper
 
 
 def _add(papers: dict[str, _Paper], named: _Named, line: int) -> None:

@@ -228,7 +228,9 @@ def _paper(record: _Record, context: ReadContext) -> Iterator[Paper | Problem]:
     if venue == _ARXIV_VENUE and kind is Kind.PREPRINT and arxiv is not None:
         venue = None
     authors = _authors(_values(fields, "authors"))
-    paper = Paper(
+    paper = Paper.from_source(
+        "ris",
+        f"{context.source}:{record.line}",
         title=_first(fields, "title", "primary_title"),
         abstract=_first(fields, "abstract", "notes_abstract"),
         authors=authors,
@@ -249,7 +251,7 @@ def _paper(record: _Record, context: ReadContext) -> Iterator[Paper | Problem]:
     label = f"record {paper.citation_key!r}" if paper.citation_key else "this record"
     for problem in problems:
         yield Problem(context.source, record.line, f"{label}: {problem}; the value is left out")
-    yield paper.with_provenance("ris", f"{context.source}:{record.line}")
+    yield paper
 
 
 def _authors(names: Sequence[str]) -> list[Author]:
