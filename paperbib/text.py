@@ -206,18 +206,23 @@ def fold_whitespace(text: str) -> str:
 
 def clean(text: str) -> str:
     """Digest text in the model's convention: LaTeX decoded, whitespace folded."""
-    # Most digest text is one printable line, or lines wrapped with single
-    # newlines, without a backslash: printable means no invisible character and
-    # no whitespace but the plain space, so only runs of spaces can need work.
-    # That check runs in C, while the general path below costs some 20 times more.
-    plain = text if text.isprintable() else text.replace("\n", " ")
-    if "\\" not in plain and plain.isprintable():
-        if "  " in plain or plain.startswith(" ") or plain.endswith(" "):
-            return " ".join(plain.split())
-        return plain
-    # Invisible characters go first: one between a dollar and a digit would
-    # otherwise decide whether a span is math and then vanish.
-    return fold_whitespace(decode_latex(_INVISIBLE.sub("", text)))
+    # Printable text has no invisible character and no whitespace but the plain
+    # space, and decoding keeps it so: then only runs of spaces can need
+    # folding. Most digest text is printable, or is once its line breaks are
+    # spaces; the checks run in C, while the general rules cost ten times more.
+    if text.isprintable():
+        plain = decode_latex(text)
+    else:
+        plain = text.replace("\n", " ")
+        # A newline ends a TeX command's name as a space does, but the table's
+        # rules treat the two apart; text with a command takes the general path.
+        if "\\" in plain or not plain.isprintable():
+            # Invisible characters go first: one between a dollar and a digit
+            # would otherwise decide whether a span is math and then vanish.
+            return fold_whitespace(decode_latex(_INVISIBLE.sub("", text)))
+    if "  " in plain or plain.startswith(" ") or plain.endswith(" "):
+        return " ".join(plain.split())
+    return plain
 
 
 # Characters that cannot appear raw in a URL and so end one found in prose;

@@ -254,13 +254,17 @@ def test_any_text_cleans_to_one_line_and_yields_valid_links(text: str) -> None:
         assert link.kind is link_kind(link.url)
 
 
-@given(
-    st.lists(
-        st.sampled_from(["a", "é", " ", "  ", "\n", "\t", "\u00a0", "\u00ad", "\\'e", "$x$"])
-    ).map("".join)
-    | st.text()
+# Text pieces, plain, LaTeX and whitespace, that the cleaning rules treat apart.
+_CLEANED_PIECES = st.sampled_from(
+    [
+        *r"a É 5 $ { } \ \' \'e \ss \ldots \textbf{ \% \$ \i".split(),
+        *[" ", "  ", "\n", "\t", "\u00a0", "\u00ad", "\u200b", "\x07", "\\c c"],
+    ]
 )
+
+
+@given(st.lists(_CLEANED_PIECES).map("".join) | st.text())
 def test_cleaning_plain_lines_takes_the_same_result_as_the_general_rules(text: str) -> None:
-    """The shortcut for printable text gives exactly what decoding and folding everything gives."""
+    """The shortcuts for printable text give exactly what decoding and folding everything gives."""
     general = fold_whitespace(decode_latex(paperbib.text._INVISIBLE.sub("", text)))
     assert clean(text) == general

@@ -78,6 +78,8 @@ _MONTHS = {
     for name in names
 }  # fmt: skip
 _DATE_EXAMPLE = "a date such as 'Feb 7' or 'Dec 26, 2024', then the upvotes if shown ('Jul 18 1')"
+# "September 30, 2024 12345", with room for stray spaces.
+_LONGEST_DATE = 40
 # The longest arXiv titles run to about 250 characters; a longer first line is
 # an abstract whose title is missing.
 _LONGEST_TITLE = 400
@@ -186,7 +188,8 @@ class DailyPapersPageReader(Reader):
                 continue
             authors = _AUTHORS.fullmatch(line.text)
             if authors is None:
-                page_date = _page_date(line.text)
+                # Titles and abstracts are most lines; no date is that long.
+                page_date = _page_date(line.text) if len(line.text) <= _LONGEST_DATE else None
                 if page_date is None:
                     pending.append(line)
                     continue
