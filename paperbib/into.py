@@ -494,7 +494,7 @@ def _provenance_line(paper: Paper) -> int | None:
 
 def _read_with(reader: str, text: str, source: str) -> tuple[list[Paper], list[Problem]]:
     """What the reader makes of ``text``, which it gets as ``load`` would give it."""
-    normalised = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    normalised = io.plain_line_ends(text)
     papers: list[Paper] = []
     problems: list[Problem] = []
     for record in registry.reader(reader).read(normalised, ReadContext(source=source)):

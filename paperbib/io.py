@@ -17,7 +17,7 @@ from pathlib import Path
 
 from paperbib.errors import InputError, OutputError
 
-__all__ = ["STDIO", "decode", "normalise", "read_input", "write_output"]
+__all__ = ["STDIO", "decode", "normalise", "plain_line_ends", "read_input", "write_output"]
 
 #: The path that stands for stdin or stdout.
 STDIO = "-"
@@ -48,12 +48,18 @@ def normalise(text: str, source: str) -> str:
     """Text as readers take it: no BOM, ``\\n`` line ends; binary and empty inputs refused."""
     if "\0" in text[:_SNIFF_BYTES]:
         raise _binary(source)
+    text = plain_line_ends(text)
+    if not text or text.isspace():  # isspace stops at the first letter; strip copies
+        raise InputError(source, "the input is empty; there is nothing to read")
+    return text
+
+
+def plain_line_ends(text: str) -> str:
+    """``text`` without a BOM and with ``\\n`` line ends, as readers take it."""
     text = text.removeprefix("\ufeff")
     # Most inputs have no CR at all; the search is much cheaper than a replace.
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text or text.isspace():  # isspace stops at the first letter; strip copies
-        raise InputError(source, "the input is empty; there is nothing to read")
     return text
 
 

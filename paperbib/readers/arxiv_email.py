@@ -45,6 +45,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
+from paperbib.io import plain_line_ends
 from paperbib.model import (
     ArxivId,
     Kind,
@@ -101,7 +102,7 @@ class ArxivEmailReader(Reader):
         return _SIGNATURE.search(text[:_SNIFF_WINDOW]) is not None
 
     def read(self, text: str, context: ReadContext) -> Iterator[Paper | Problem]:
-        text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        text = plain_line_ends(text)  # load has done it, but read may be called directly
         chunk: list[_Line] = []
         for number, line in enumerate(text.split("\n"), start=1):
             if _RULE.fullmatch(line.rstrip()):

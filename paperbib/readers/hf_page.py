@@ -36,6 +36,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
+from paperbib.io import plain_line_ends
 from paperbib.model import Kind, Paper, PartialDate, Problem
 from paperbib.plugins import ReadContext, Reader
 from paperbib.text import clean, find_links
@@ -166,7 +167,7 @@ class DailyPapersPageReader(Reader):
         return bool(_SIGNATURE.search(head) or _HEADER.search(head))
 
     def read(self, text: str, context: ReadContext) -> Iterator[Paper | Problem]:
-        text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        text = plain_line_ends(text)  # load has done it, but read may be called directly
         lines = [
             _Line(number, stripped)
             for number, line in enumerate(text.split("\n"), start=1)
@@ -284,7 +285,7 @@ def _block(
             context.source, date_line.number, f"cannot place the date of {title!r}: {error}"
         )
     abstract = clean(" ".join(line.text for line in pending[1:]))
-    paper = Paper.from_source(
+    return Paper.from_source(
         "hf-page",
         f"{context.source}:{heading.number}",
         title=title,
@@ -296,7 +297,6 @@ def _block(
         links=find_links(abstract),
         upvotes=listed.upvotes,
     )
-    return paper
 
 
 def _no_authors(pending: Sequence[_Line], context: ReadContext) -> Problem:
