@@ -154,6 +154,99 @@ def test_a_same_main_title_with_another_abstract_is_not_matched() -> None:
     assert decide(paper, [other]).verdict is Verdict.NOT_FOUND
 
 
+@pytest.mark.parametrize(
+    "record_authors",
+    [
+        pytest.param(["Li", "Wang", "Moreau", "Haddad"], id="half-the-names"),
+        pytest.param(["Haddad", "Wang", "Li", "Okafor", "Tanaka"], id="another-first-author"),
+    ],
+)
+def test_names_shared_in_part_do_not_confirm_a_changed_subtitle(record_authors: list[str]) -> None:
+    """Some names in common, or all under another first author, may be another paper's."""
+    paper = digest_paper(
+        f"{MAIN_TITLE}: A Study of Expert Collapse",
+        authors=[Author("Wang"), Author("Li"), Author("Okafor"), Author("Tanaka")],
+        author_count=4,
+    )
+    other = subtitled("10.5555/moe.other", "Serving Experts", authors=record_authors)
+    assert decide(paper, [other]).verdict is Verdict.NOT_FOUND
+
+
+def test_one_family_name_in_five_may_be_spelled_differently() -> None:
+    """A published list with one of five names transliterated otherwise still confirms."""
+    paper = digest_paper(
+        f"{MAIN_TITLE}: A Study of Expert Collapse",
+        authors=[Author(n) for n in ("Okafor", "Lindqvist", "Tanaka", "Moreau", "Novak")],
+    )
+    published = subtitled(
+        "10.5555/moe.7",
+        "Preventing Expert Collapse at Scale",
+        authors=["Okafor", "Lindquist", "Tanaka", "Moreau", "Novak"],
+    )
+    assert decide(paper, [published]).doi == "10.5555/moe.7"
+
+
+ROUTING = "Learning to Route Tokens Between Sparse Experts in Large Multilingual Models for {}"
+TEAM = ["Okafor", "Lindqvist", "Tanaka", "Moreau", "Novak"]
+
+
+def test_the_same_authors_paper_one_word_away_is_not_matched() -> None:
+    """Names and count that agree do not make up for a changed content word in the title."""
+    paper = digest_paper(
+        ROUTING.format("Low-Resource Machine Translation"), authors=[Author(n) for n in TEAM]
+    )
+    follow_up = work(
+        "10.5555/route.2", ROUTING.format("Low-Resource Speech Translation"), authors=TEAM
+    )
+    assert decide(paper, [follow_up]).verdict is Verdict.NOT_FOUND
+    unnamed = decide(digest_paper(paper.title, author_count=5), [follow_up])
+    assert unnamed.verdict is Verdict.NOT_FOUND
+
+
+def preprint_record(**fields: Any) -> dict[str, Any]:
+    """A preprint server's record of the digest's paper: its title, its authors."""
+    title = f"{MAIN_TITLE}: A Study of Expert Collapse"
+    return work("10.5555/moe.pre", title, type="posted-content", year=2024, authors=TEAM, **fields)
+
+
+def test_a_retitled_published_version_is_cited_over_its_preprint_record() -> None:
+    """The preprint record's authors confirm its published version despite a changed subtitle."""
+    paper = digest_paper(f"{MAIN_TITLE}: A Study of Expert Collapse")
+    published = subtitled("10.5555/moe.7", "Preventing Expert Collapse at Scale", authors=TEAM)
+    outcome = decide(paper, [preprint_record(), published])
+    assert (outcome.verdict, outcome.doi) == (Verdict.MATCHED, "10.5555/moe.7")
+    assert [c.doi for c in outcome.candidates] == ["10.5555/moe.pre", "10.5555/moe.7"]
+
+
+def test_a_preprint_records_namesake_is_not_its_published_version() -> None:
+    """Another paper sharing the main title, by other people, leaves the preprint record cited."""
+    paper = digest_paper(f"{MAIN_TITLE}: A Study of Expert Collapse")
+    namesake = subtitled(
+        "10.5555/moe.other",
+        "Serving Experts on Small Devices",
+        authors=["Haddad", "Okafor", "Lindqvist", "Tanaka", "Mensah"],
+    )
+    outcome = decide(paper, [preprint_record(), namesake])
+    assert (outcome.verdict, outcome.doi) == (Verdict.MATCHED, "10.5555/moe.pre")
+
+
+def test_a_published_record_that_is_no_match_does_not_displace_a_preprint_record() -> None:
+    """A preprint record that matches is not given up for a published record that does not."""
+    paper = digest_paper(f"{MAIN_TITLE}: A Study of Expert Collapse")
+    reworded = work(
+        "10.5555/moe.pre",
+        "Sparse Routing in Mixture-of-Experts Models: A Study on Expert Collapse",
+        type="posted-content",
+        year=2024,
+        authors=TEAM,
+    )
+    strangers = ["Haddad", "Kowalski", "Mensah", "Ivanova", "Rossi"]
+    namesake = subtitled("10.5555/moe.other", "Serving Experts on Small Devices", authors=strangers)
+    outcome = decide(paper, [reworded, namesake])
+    # Within the ambiguity margin of each other, the two are a coin toss: no DOI.
+    assert (outcome.verdict, outcome.doi) == (Verdict.AMBIGUOUS, None)
+
+
 def test_a_correction_notice_is_not_the_paper() -> None:
     """Notices carrying the title (by update-to or by their wording) are never matched."""
     flagged = work(

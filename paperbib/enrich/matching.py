@@ -8,6 +8,15 @@ date, must be a record that can be the paper itself, and must not disagree on
 the authors; and when two distinct records fit about equally well, no DOI is
 chosen at all and both are reported.
 
+Authors say who wrote a record, not which of their papers it is: agreeing
+names and author count confirm a title whose words agree (if only on the main
+title, when a subtitle changed), and never make up for a changed word. Names
+agree when the first author is the same and the shorter list is, but for a
+spelling, within the longer; fewer names in common may be chance. A digest
+that names no authors borrows them from its one matching record when that is
+a preprint server's record, so that the paper's published version is found
+and cited even under a changed subtitle.
+
 Candidates are Crossref works, read through
 :func:`~paperbib.enrich.crossref.work_to_paper`; the records it drops (peer
 reviews, components, grants, issues, correction notices) are reported as
@@ -84,6 +93,9 @@ AUTHOR_COUNT_PENALTY = 0.05
 # Lists grow by an author or two between preprint and print; they rarely
 # shrink or grow more.
 AUTHOR_LIST_GROWTH = 2
+# One family name in this many may be written differently in two versions of a
+# paper (a transliteration, a compound name split another way).
+NAMES_SPELLED_APART = 5
 # Abstracts, where the record has one (Crossref holds abstracts for a minority
 # of works): a published abstract keeps most of its preprint's content words,
 # another paper on the same topic shares far fewer (Jaccard of word sets).
@@ -182,8 +194,8 @@ def _weight(word: str) -> float:
     return STOPWORD_WEIGHT if word in _STOPWORDS else 1.0
 
 
-def _word_similarity(a: str, b: str) -> float:
-    """How alike two normalised titles are, counted in words, from 0 to 1.
+def _word_similarity(a: str, b: str) -> tuple[float, int]:
+    """How alike two normalised titles are, in words, from 0 to 1; and the content words changed.
 
     Whole words count, so that one changed word ("recognition" for
     "restoration") weighs what it means, not the few letters it differs by; a
@@ -211,7 +223,7 @@ def _word_similarity(a: str, b: str) -> float:
     total = sum(map(_weight, words_a)) + sum(map(_weight, words_b))
     similarity = 1.0 - sum(map(_weight, unmatched)) / total
     changed_content = sum(word not in _STOPWORDS for word in unmatched)
-    return max(similarity - CONTENT_WORD_PENALTY * changed_content, 0.0)
+    return max(similarity - CONTENT_WORD_PENALTY * changed_content, 0.0), changed_content
 
 
 def title_similarity(a: str, b: str) -> float:
@@ -220,22 +232,33 @@ def title_similarity(a: str, b: str) -> float:
     A title whose subtitle changed keeps most of its worth when the main title
     is long enough to identify the paper alone.
     """
-    return _title_agreement(a, b)[0]
+    return _title_agreement(a, b).score
 
 
-def _title_agreement(a: str, b: str) -> tuple[float, bool]:
-    """:func:`title_similarity`, and whether it rests on the main titles alone."""
+@frozen
+class _TitleAgreement:
+    """How two titles agree: their similarity, and what it rests on."""
+
+    score: float
+    #: The titles agree on their main titles alone (a subtitle changed).
+    main_only: bool = False
+    #: Every content word of the titles compared (the main titles, if main_only) agrees.
+    words_agree: bool = False
+
+
+def _title_agreement(a: str, b: str) -> _TitleAgreement:
+    """:func:`title_similarity`, and what it rests on."""
     norm_a, norm_b = normalise_title(a), normalise_title(b)
     if not norm_a or not norm_b:
-        return 0.0, False
-    similarity = _word_similarity(norm_a, norm_b)
+        return _TitleAgreement(0.0)
+    similarity, changed = _word_similarity(norm_a, norm_b)
     main_a = normalise_title(_main_title(a) or a)
     main_b = normalise_title(_main_title(b) or b)
     if (main_a, main_b) != (norm_a, norm_b) and len(main_a.split()) >= MIN_MAIN_TITLE_WORDS:
-        main_only = SUBTITLE_CHANGE_SCORE * _word_similarity(main_a, main_b)
-        if main_only > similarity:
-            return main_only, True
-    return similarity, False
+        main_similarity, main_changed = _word_similarity(main_a, main_b)
+        if SUBTITLE_CHANGE_SCORE * main_similarity > similarity:
+            return _TitleAgreement(SUBTITLE_CHANGE_SCORE * main_similarity, True, not main_changed)
+    return _TitleAgreement(similarity, False, not changed)
 
 
 def family_key(author: Author) -> str:
@@ -244,8 +267,9 @@ def family_key(author: Author) -> str:
     return normalise_title(name).replace(" ", "")
 
 
-def _family_names(paper: Paper) -> set[str]:
-    return {key for key in map(family_key, paper.authors) if key}
+def _family_names(paper: Paper) -> list[str]:
+    """The paper's family names as compared, in byline order."""
+    return [key for key in map(family_key, paper.authors) if key]
 
 
 def _preprint_year(paper: Paper) -> int | None:
@@ -276,14 +300,24 @@ def _rejection(paper: Paper, record: Paper) -> str | None:
 
 
 def _name_evidence(paper: Paper, record: Paper) -> float:
-    """What the family names add to a title's score, when both sides give them."""
+    """What the family names add to a title's score, when both sides give them.
+
+    Two versions of one paper have the same first author and the shorter
+    list's names all in the longer one, but for one in
+    :data:`NAMES_SPELLED_APART` written differently. Anything less may be
+    chance, as common family names recur (half of two short lists is one
+    name): it neither confirms nor refutes. No name in common refutes.
+    """
     ours, theirs = _family_names(paper), _family_names(record)
     if not ours or not theirs:
         return 0.0
-    shared = len(ours & theirs) / min(len(ours), len(theirs))
+    shared = len(set(ours) & set(theirs))
     if shared == 0:
         return -AUTHOR_DISAGREEMENT_PENALTY
-    return AUTHOR_AGREEMENT_BONUS if shared >= 0.5 else 0.0
+    shorter = min(len(set(ours)), len(set(theirs)))
+    if ours[0] == theirs[0] and shared >= shorter - shorter // NAMES_SPELLED_APART:
+        return AUTHOR_AGREEMENT_BONUS
+    return 0.0
 
 
 def _count_evidence(paper: Paper, record: Paper) -> float:
@@ -331,16 +365,22 @@ def judge(paper: Paper, record: Paper) -> Candidate:
             return _candidate(record, 1.0)
     if rejected is not None or not paper.title or not record.title:
         return _candidate(record, 0.0, rejected or "no title to compare")
-    title, main_title_only = _title_agreement(paper.title, record.title)
-    count = _count_evidence(paper, record)
-    if main_title_only:
+    title = _title_agreement(paper.title, record.title)
+    names, count = _name_evidence(paper, record), _count_evidence(paper, record)
+    if title.main_only:
         # Another paper that shares the main title often has as many authors
         # (in the labelled sets, a tenth of the matches an equal count carried
         # were wrong), so the count cannot be what lifts such a title over the
         # threshold; family names or the abstract must. An implausible count
         # still counts against it.
         count = min(count, 0.0)
-    score = title + _name_evidence(paper, record) + count + _abstract_evidence(paper, record)
+    if not title.words_agree:
+        # Authors say who wrote a record, not which of their papers it is: the
+        # same people often publish a second paper under a title one word
+        # away. So names and count confirm a title whose words agree, but
+        # never make up for a changed word; they can still count against it.
+        names, count = min(names, 0.0), min(count, 0.0)
+    score = title.score + names + count + _abstract_evidence(paper, record)
     return _candidate(record, round(min(max(score, 0.0), 1.0), 3))
 
 
@@ -397,6 +437,7 @@ def decide_records(
     DOI, arXiv's an id); a record without one is reported but never chosen.
     ``dropped`` are candidates rejected before judging, reported last.
     """
+    records = list(records)
     by_identity: dict[str | None, tuple[Candidate, Paper]] = {}
     for record in records:
         judged = judge(paper, record)
@@ -410,13 +451,38 @@ def decide_records(
     if best is None or best < MATCH_THRESHOLD:
         return Outcome(Verdict.NOT_FOUND, best, candidates=candidates)
     close = [(c, r) for c, r in viable if c.score >= best - AMBIGUITY_MARGIN]
-    published = [(c, r) for c, r in close if r.kind is not Kind.PREPRINT]
-    # A preprint record next to its published version: cite the published one.
+    matches = [(c, r) for c, r in close if c.score >= MATCH_THRESHOLD]
+    published = [(c, r) for c, r in matches if r.kind is not Kind.PREPRINT]
+    if not published and (named := _named_by_preprint(paper, matches, viable)):
+        # The one match is a preprint record, whose authors are the paper's:
+        # with them, a published version whose title changed since the
+        # preprint is told from another paper that shares its main title.
+        with_names = decide_records(named, records, identity=identity, dropped=dropped)
+        if with_names.record is not None and with_names.record.kind is not Kind.PREPRINT:
+            return with_names
+    # A preprint record next to its published version (a match itself): cite the published one.
     contenders = published or close
     if len(contenders) > 1:
         return Outcome(Verdict.AMBIGUOUS, best, candidates=candidates)
     chosen, record = contenders[0]
     return Outcome(Verdict.MATCHED, chosen.score, record.doi, candidates, record=record)
+
+
+def _named_by_preprint(
+    paper: Paper, matches: list[tuple[Candidate, Paper]], viable: list[tuple[Candidate, Paper]]
+) -> Paper | None:
+    """``paper`` with the authors of its one match, a preprint record, if they can help.
+
+    They can when the digest names no authors and a published record is among the results.
+    """
+    if len(matches) != 1 or _family_names(paper):
+        return None
+    (_, preprint), *_ = matches
+    if preprint.kind is not Kind.PREPRINT or not _family_names(preprint):
+        return None
+    if all(record.kind is Kind.PREPRINT for _, record in viable):
+        return None
+    return attrs.evolve(paper, authors=preprint.authors)
 
 
 def confirm(paper: Paper, work: Mapping[str, Any] | None) -> Outcome:
