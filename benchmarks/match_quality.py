@@ -1,13 +1,18 @@
 """Precision and recall of the DOIs that enrichment assigns, on a labelled set.
 
-Builds the labelled set of tests/synthetic_papers.py (200 digest papers: true
+Builds the labelled set of tests/synthetic_papers.py (228 digest papers: true
 matches with drifted titles, absent papers with near-miss records, decoys,
-equally good twins; a corpus of about 1,000 works), serves the corpus from the
+equally good twins; a corpus of about 1,050 works), serves the corpus from the
 Crossref stand-in, runs ``paperbib.enrich`` over the papers, and compares the
 DOIs written with the labels:
 
 * precision: DOIs that are right / DOIs written;
 * recall: DOIs that are right / papers that have a right DOI.
+
+Each paper that missed its right DOI is listed with the signal that failed:
+not among the results, rejected (and why), ambiguous, a title too unlike, or
+a title agreeing on its main title alone that nothing confirmed (and what the
+digest and the record offered to confirm it).
 
 ``--sweep`` replays the same answers from the cache with other thresholds and
 prints the score separation they were chosen from. Several ``--seeds`` build
@@ -26,6 +31,7 @@ import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -36,7 +42,7 @@ from synthetic_papers import LabelledQuery, labelled_set  # noqa: E402
 from paperbib.enrich import enrich, matching  # noqa: E402
 from paperbib.enrich.cache import ResponseCache  # noqa: E402
 from paperbib.enrich.crossref import CrossrefSource  # noqa: E402
-from paperbib.enrich.matching import Outcome, Verdict  # noqa: E402
+from paperbib.enrich.matching import Outcome, Verdict, _title_agreement  # noqa: E402
 
 # The stand-in answers at once and without limits: this measures matching, not pacing.
 FAST = {"rate_limit": 10_000, "concurrency": 8}
@@ -82,13 +88,52 @@ def print_summary(queries: Sequence[LabelledQuery], outcomes: Sequence[Outcome])
                       f" {candidate.rejected or ''}")  # fmt: skip
 
 
+def miss_cause(query: LabelledQuery, outcome: Outcome, work: dict[str, Any]) -> str:
+    """Why a paper with a right DOI did not get it: the signal that failed."""
+    right = next((c for c in outcome.candidates if c.doi == query.expected), None)
+    if outcome.doi is not None:
+        return "another record chosen"
+    if right is None:
+        return "not among the search results"
+    if right.rejected is not None:
+        return f"rejected: {right.rejected.split(',')[0]}"
+    if outcome.verdict is Verdict.AMBIGUOUS:
+        return "ambiguous with another record"
+    if not _title_agreement(query.paper.title or "", right.title or "").main_only:
+        return "title similarity"
+    # Only the main titles agree: what could have confirmed it, and what the digest gave.
+    growth = len(work.get("author", [])) - (query.paper.author_count or 0)
+    count = "agrees" if growth == 0 else f"{growth:+d}"
+    names = "names given" if query.paper.authors else "no names"
+    abstract = "record has an abstract" if "abstract" in work else "no abstract on record"
+    return f"main title only, unconfirmed ({names}, {abstract}; author count {count})"
+
+
+def misses_by_cause(
+    queries: Sequence[LabelledQuery], outcomes: Sequence[Outcome], corpus: Sequence[dict[str, Any]]
+) -> Counter[tuple[str, str]]:
+    """The papers that did not get their right DOI, by cause and kind of case."""
+    works = {work["DOI"]: work for work in corpus}
+    causes: Counter[tuple[str, str]] = Counter()
+    for query, outcome in zip(queries, outcomes, strict=True):
+        if query.expected is not None and outcome.doi != query.expected:
+            causes[miss_cause(query, outcome, works[query.expected]), query.category] += 1
+    return causes
+
+
+def print_causes(causes: Counter[tuple[str, str]]) -> None:
+    print(f"misses by cause: {sum(causes.values())}")
+    for (cause, category), count in sorted(causes.items()):
+        print(f"  {count:4d}  {cause} [{category}]")
+
+
 def print_separation(queries: Sequence[LabelledQuery], outcomes: Sequence[Outcome]) -> None:
     """The scores of right records against those of the best wrong record per query."""
     right_scores: list[float] = []
     wrong_scores: list[float] = []
     for query, outcome in zip(queries, outcomes, strict=True):
         # Twins and preprint records are versions of the right paper, not wrong ones.
-        if query.category in ("ambiguous-twins", "with-preprint-record"):
+        if query.category in ("ambiguous-twins", "with-preprint-record", "retitled-with-preprint"):
             continue
         viable = [c for c in outcome.candidates if c.rejected is None]
         right = [c.score for c in viable if c.doi == query.expected]
@@ -140,6 +185,7 @@ def main() -> None:
     all_queries: list[LabelledQuery] = []
     all_outcomes: list[Outcome] = []
     swept: Counter[tuple[float, float, int]] = Counter()
+    causes: Counter[tuple[str, str]] = Counter()
     for seed in (int(s) for s in args.seeds.split(",")):
         corpus, queries = labelled_set(seed)
         print(f"\n== seed {seed}: {len(corpus)} works")
@@ -154,6 +200,9 @@ def main() -> None:
                 raise SystemExit(f"{failed} lookups failed; the stand-in should answer every one")
             print_summary(queries, outcomes)
             print_separation(queries, outcomes)
+            seed_causes = misses_by_cause(queries, outcomes, corpus)
+            print_causes(seed_causes)
+            causes += seed_causes
             if args.sweep:
                 for key, values in sweep(queries, server.url, cache).items():
                     for position, value in enumerate(values):
@@ -165,6 +214,7 @@ def main() -> None:
         print(f"\n== all seeds: {len(all_queries)} queries, {findable} with a right DOI,"
               f" {written} DOIs written, {right} right")  # fmt: skip
         print(f"precision {precision:.2%}  recall {recall:.2%}")
+        print_causes(causes)
     if args.sweep:
         print("\n== replayed with other thresholds, all seeds")
         print_sweep(

@@ -13,8 +13,14 @@ The kinds of query are those enrichment meets in practice:
   spelling, a changed, dropped or added subtitle, a dropped "Towards"; with
   the published author list sometimes one longer and the year up to two later;
 * true matches next to decoys (a correction notice, the preprint record);
+* true matches published under a changed or dropped subtitle next to their
+  preprint server's record, whose authors are the only confirmation;
+* papers whose only record is their preprint server's, beside another paper
+  that shares the main title and, by chance, some family names;
 * papers absent from the corpus: unrelated, or with a record whose title
-  differs in one content word, or shares the main title but not the subtitle;
+  differs in one content word (by other people, or by the same people: their
+  next paper), or shares the main title but not the subtitle, or whose whole
+  title is the digest's main title, or the other way round;
 * papers present only as decoys: a correction notice, a peer review, a book,
   a dataset, a same-title paper from twelve years earlier;
 * two distinct records that fit equally well, where abstaining is right.
@@ -419,5 +425,61 @@ def labelled_set(
             names=b.names(r.randint(1, 9)),
             type=r.choice(["journal-article", "proceedings-article", "book-chapter"]),
         )
+    # Cases added after the first sets were tuned, after the background so that
+    # the cases above keep their titles and DOIs for every seed.
+    for _ in range(6):
+        # Published under a changed or dropped subtitle, next to the record of
+        # the preprint (a preprint server's), which has the digest's title.
+        main = b.fresh_title(b._phrase)
+        first, second = r.sample(SUBTITLES, 2)
+        printed = {"subtitle": second} if r.random() < 0.5 else {}
+        paper, names = b.published(f"{main}: {first}", main, "retitled-with-preprint", **printed)
+        abstract = b.revised(paper.abstract or "")
+        b.work(
+            paper.title or "",
+            year=year_of(paper),
+            names=names,
+            type="posted-content",
+            abstract=abstract,
+        )
+    for _ in range(6):
+        # Only the preprint's record is the paper; another shares its main title.
+        main = b.fresh_title(b._phrase)
+        first, second = r.sample(SUBTITLES, 2)
+        b.claim(f"{main}: {first}")
+        names = b.names(r.randint(2, 8))
+        paper = b.digest(f"{main}: {first}", names)
+        abstract = b.revised(paper.abstract or "")
+        preprint = b.work(
+            paper.title or "",
+            year=year_of(paper),
+            names=names,
+            type="posted-content",
+            abstract=abstract,
+        )
+        b.query(paper, preprint, "preprint-beside-namesake")
+        b.work(main, year=year_of(paper) + 1, names=b.names(len(names)), subtitle=second)
+    for _ in range(3):
+        # The record's whole title is the digest's main title: another paper.
+        main = b.fresh_title(b._phrase)
+        subtitle = r.choice(SUBTITLES)
+        b.claim(f"{main}: {subtitle}")
+        paper = b.absent(f"{main}: {subtitle}", "absent-main-title-alone")
+        b.work(main, year=year_of(paper), names=b.names(r.randint(2, 8)))
+    for _ in range(3):
+        # The digest's whole title is the record's main title: another paper.
+        main = b.fresh_title(b._phrase)
+        paper = b.absent(main, "absent-main-title-extended")
+        names = b.names(r.randint(2, 8))
+        b.work(main, year=year_of(paper), names=names, subtitle=r.choice(SUBTITLES))
+    for _ in range(10):
+        # The same people's other paper, its title one content word away. Half
+        # of these digests name their authors, which then agree.
+        title = b.fresh_title()
+        names = b.names(r.randint(2, 8))
+        paper = b.digest(title, names, named=r.random() < 0.5)
+        b.query(paper, None, "absent-sibling-same-authors")
+        b.work(b.sibling(title), year=year_of(paper) + r.choice([0, 1]), names=names)
+
     r.shuffle(b.corpus)
     return b.corpus, b.queries
