@@ -247,10 +247,18 @@ def _links(value: Iterable[Link]) -> tuple[Link, ...]:
 
 
 def _keywords(value: Iterable[str]) -> tuple[str, ...]:
+    if value == ():  # most papers have none; a generator for nothing costs a microsecond
+        return ()
     return tuple(k.strip() for k in value if k.strip())
 
 
+# Read-only and empty, so every paper without credits can share it.
+_NO_PROVENANCE: Mapping[str, Provenance] = MappingProxyType({})
+
+
 def _provenance(value: Mapping[str, Provenance]) -> Mapping[str, Provenance]:
+    if value is _NO_PROVENANCE:
+        return value
     return MappingProxyType(dict(value))
 
 
@@ -290,7 +298,7 @@ class Paper:
     keywords: tuple[str, ...] = field(default=(), converter=_keywords)
     citation_key: str | None = field(default=None, converter=_non_empty)
     provenance: Mapping[str, Provenance] = field(
-        factory=dict, converter=_provenance, eq=False, repr=False
+        default=_NO_PROVENANCE, converter=_provenance, eq=False, repr=False
     )
 
     def __attrs_post_init__(self) -> None:
