@@ -230,6 +230,18 @@ def test_a_preprint_records_namesake_is_not_its_published_version() -> None:
     assert (outcome.verdict, outcome.doi) == (Verdict.MATCHED, "10.5555/moe.pre")
 
 
+def test_a_preprint_records_version_needs_its_people_not_only_its_title() -> None:
+    """A published record far below the preprint record, by partly other people, is no version."""
+    paper = digest_paper(f"{MAIN_TITLE}: A Study of Expert Collapse")
+    extended = work(
+        "10.5555/moe.next",
+        f"{MAIN_TITLE}: A Study of Expert Collapse in Translation",
+        authors=["Okafor", "Haddad", "Lindqvist", "Kaur", "Sato"],
+    )
+    outcome = decide(paper, [preprint_record(), extended])
+    assert (outcome.verdict, outcome.doi) == (Verdict.MATCHED, "10.5555/moe.pre")
+
+
 def test_a_published_record_that_is_no_match_does_not_displace_a_preprint_record() -> None:
     """A preprint record that matches is not given up for a published record that does not."""
     paper = digest_paper(f"{MAIN_TITLE}: A Study of Expert Collapse")

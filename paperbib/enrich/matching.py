@@ -51,17 +51,18 @@ __all__ = [
     "title_similarity",
 ]
 
-# Chosen with benchmarks/match_quality.py (three labelled sets of 200 digest
+# Chosen with benchmarks/match_quality.py (three labelled sets of 228 digest
 # papers each, seeds 7, 11 and 13: true matches with drifted titles, absent
 # papers with near-miss records, decoys, twins) and replayed on thirty more
-# seeds. Right records whose whole title agrees score 0.95 or more, wrong ones
-# at most 0.85; a record that agrees on its main title alone scores
-# SUBTITLE_CHANGE_SCORE (0.87), right or wrong, and 0.92 when family names or
-# the abstract confirm it. The threshold sits in between. Replayed on 7, 11, 13:
-# up to 0.87 lets the unconfirmed main titles in (precision 98.4%, recall 100%),
-# 0.88-0.92 give 100% / 88.0%, 0.93 turns confirmed ones away too (100% / 80.6%).
-# The recall lost is the changed subtitles that nothing but the author count
-# supported: over the 33 sets, 37 of those 403 matches were wrong DOIs.
+# seeds. Right records whose whole title agrees score 0.97 or more, wrong ones
+# at most 0.83 (authors cannot lift a title with a changed word); a record that
+# agrees on its main title alone scores SUBTITLE_CHANGE_SCORE (0.87), right or
+# wrong, and 0.92 when family names or the abstract confirm it. The threshold
+# sits in between. Replayed on 7, 11, 13: up to 0.87 lets the unconfirmed main
+# titles in (precision 96.9%, recall 100%), 0.88-0.92 give 100% / 89.1%, 0.95
+# turns confirmed ones away too (97.3% / 79.9%: a preprint record is then cited
+# instead of its published version). The recall lost is the subtitles that
+# nothing but the author count supported (see judge).
 MATCH_THRESHOLD = 0.88
 # Two distinct records closer than this are a coin toss: it exceeds what soft
 # evidence alone separates (author count: 0.07) and stays below what one changed
@@ -368,11 +369,12 @@ def judge(paper: Paper, record: Paper) -> Candidate:
     title = _title_agreement(paper.title, record.title)
     names, count = _name_evidence(paper, record), _count_evidence(paper, record)
     if title.main_only:
-        # Another paper that shares the main title often has as many authors
-        # (in the labelled sets, a tenth of the matches an equal count carried
-        # were wrong), so the count cannot be what lifts such a title over the
-        # threshold; family names or the abstract must. An implausible count
-        # still counts against it.
+        # Another paper that shares the main title has as many authors about
+        # one time in seven, so the count cannot be what lifts such a title
+        # over the threshold; family names or the abstract must. (Letting it
+        # would raise recall to 97.6% and lower precision to 99.0% over thirty
+        # labelled sets: 41 wrong DOIs, all papers sharing the main title.) An
+        # implausible count still counts against it.
         count = min(count, 0.0)
     if not title.words_agree:
         # Authors say who wrote a record, not which of their papers it is: the
@@ -437,35 +439,53 @@ def decide_records(
     DOI, arXiv's an id); a record without one is reported but never chosen.
     ``dropped`` are candidates rejected before judging, reported last.
     """
-    records = list(records)
     by_identity: dict[str | None, tuple[Candidate, Paper]] = {}
     for record in records:
         judged = judge(paper, record)
         key = identity(record)
         if key not in by_identity or judged.score > by_identity[key][0].score:
             by_identity[key] = (judged, record)
-    ranked = sorted(by_identity.values(), key=lambda pair: -pair[0].score)
+    ranked = _best_first(by_identity.values())
     candidates = tuple(c for c, _ in ranked) + tuple(dropped)
     viable = [(c, r) for c, r in ranked if c.rejected is None and identity(r) is not None]
     best = viable[0][0].score if viable else None
     if best is None or best < MATCH_THRESHOLD:
         return Outcome(Verdict.NOT_FOUND, best, candidates=candidates)
-    close = [(c, r) for c, r in viable if c.score >= best - AMBIGUITY_MARGIN]
+    close = _close_to_best(viable)
     matches = [(c, r) for c, r in close if c.score >= MATCH_THRESHOLD]
     published = [(c, r) for c, r in matches if r.kind is not Kind.PREPRINT]
     if not published and (named := _named_by_preprint(paper, matches, viable)):
         # The one match is a preprint record, whose authors are the paper's:
         # with them, a published version whose title changed since the
-        # preprint is told from another paper that shares its main title.
-        with_names = decide_records(named, records, identity=identity, dropped=dropped)
-        if with_names.record is not None and with_names.record.kind is not Kind.PREPRINT:
-            return with_names
+        # preprint is told from another paper that shares its main title. Its
+        # version by the same people is no rival to it, however far below.
+        rejudged = {
+            identity(r): (judge(named, r), r) for _, r in viable if r.kind is not Kind.PREPRINT
+        }
+        versions = [
+            (c, r)
+            for c, r in rejudged.values()
+            if c.rejected is None and c.score >= MATCH_THRESHOLD and _name_evidence(named, r) > 0
+        ]
+        if versions:
+            published = _close_to_best(_best_first(versions))
+            ranked = _best_first(rejudged.get(identity(r), (c, r)) for c, r in ranked)
+            candidates = tuple(c for c, _ in ranked) + tuple(dropped)
     # A preprint record next to its published version (a match itself): cite the published one.
     contenders = published or close
     if len(contenders) > 1:
         return Outcome(Verdict.AMBIGUOUS, best, candidates=candidates)
     chosen, record = contenders[0]
     return Outcome(Verdict.MATCHED, chosen.score, record.doi, candidates, record=record)
+
+
+def _best_first(judged: Iterable[tuple[Candidate, Paper]]) -> list[tuple[Candidate, Paper]]:
+    return sorted(judged, key=lambda pair: -pair[0].score)
+
+
+def _close_to_best(ranked: list[tuple[Candidate, Paper]]) -> list[tuple[Candidate, Paper]]:
+    """The records of a best-first list within :data:`AMBIGUITY_MARGIN` of the first."""
+    return [(c, r) for c, r in ranked if c.score >= ranked[0][0].score - AMBIGUITY_MARGIN]
 
 
 def _named_by_preprint(
