@@ -48,6 +48,8 @@ __all__ = [
     "decide_records",
     "family_key",
     "judge",
+    "same_main_title",
+    "same_people",
     "title_similarity",
 ]
 
@@ -312,13 +314,31 @@ def _name_evidence(paper: Paper, record: Paper) -> float:
     ours, theirs = _family_names(paper), _family_names(record)
     if not ours or not theirs:
         return 0.0
-    shared = len(set(ours) & set(theirs))
-    if shared == 0:
+    if not set(ours) & set(theirs):
         return -AUTHOR_DISAGREEMENT_PENALTY
+    return AUTHOR_AGREEMENT_BONUS if same_people(paper, record) else 0.0
+
+
+def same_people(paper: Paper, record: Paper) -> bool:
+    """Whether the family names say the same people wrote both (see :func:`_name_evidence`)."""
+    ours, theirs = _family_names(paper), _family_names(record)
+    if not ours or not theirs or ours[0] != theirs[0]:
+        return False
+    shared = len(set(ours) & set(theirs))
     shorter = min(len(set(ours)), len(set(theirs)))
-    if ours[0] == theirs[0] and shared >= shorter - shorter // NAMES_SPELLED_APART:
-        return AUTHOR_AGREEMENT_BONUS
-    return 0.0
+    return shared >= shorter - shorter // NAMES_SPELLED_APART
+
+
+def same_main_title(a: str, b: str) -> bool:
+    """Whether two titles have one main title (before any subtitle), long enough to name a paper.
+
+    "X: a study of Y" and "X: Y at scale", "X" and "X: Y" have one main title
+    X; two normalised spellings of X agree, any changed word does not.
+    """
+    main_a = normalise_title(_main_title(a) or a)
+    return main_a == normalise_title(_main_title(b) or b) and (
+        len(main_a.split()) >= MIN_MAIN_TITLE_WORDS
+    )
 
 
 def _count_evidence(paper: Paper, record: Paper) -> float:

@@ -15,12 +15,16 @@ version is found in one of three ways, most trusted first:
 ``crossref-search``
     A Crossref search on the title and the first author's family name. A
     result is taken only if its title alone matches strongly (a similarity of
-    at least :data:`~paperbib.enrich.matching.MATCH_THRESHOLD`), at least
-    half of the shorter author list is shared by family name, it was
-    published no earlier than the preprint's year, and it is a published
-    kind of work (not another preprint); two such results close together
-    are ambiguous and upgrade nothing. A same-title record by other people
-    never qualifies.
+    at least :data:`~paperbib.enrich.matching.MATCH_THRESHOLD`) and at least
+    half of the shorter author list is shared by family name, or, when its
+    subtitle changed, was dropped or was added, if its main title is the
+    preprint's and the same people wrote it (the names rule of
+    :func:`~paperbib.enrich.matching.same_people`: the same first author, the
+    shorter list within the longer); it must also be published no earlier
+    than the preprint's year, and be a published kind of work (not another
+    preprint). Two such results close together are ambiguous and upgrade
+    nothing. A same-title record by other people never qualifies, nor a
+    same-main-title record by people who merely overlap.
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ from paperbib.enrich.matching import (
     Verdict,
     family_key,
     judge,
+    same_main_title,
+    same_people,
     title_similarity,
 )
 from paperbib.model import Kind, Paper, normalise_doi
@@ -155,6 +161,17 @@ def _names_its_preprint(preprint: Paper, record: Paper) -> bool:
     )
 
 
+def _retitled_by_its_authors(preprint: Paper, record: Paper) -> bool:
+    """Whether the record keeps the preprint's main title under another subtitle, by its people.
+
+    A main title alone may be another paper's; the same people writing both
+    is what makes it this one.
+    """
+    return same_main_title(preprint.title or "", record.title or "") and same_people(
+        preprint, record
+    )
+
+
 def _why_not(preprint: Paper, record: Paper) -> str | None:
     """Why a search result cannot be the preprint's published version, if it cannot."""
     if record.kind not in PUBLISHED_KINDS:
@@ -166,6 +183,8 @@ def _why_not(preprint: Paper, record: Paper) -> str | None:
         return f"published {record.year or 'in an unknown year'}, before the preprint ({year})"
     title = title_similarity(preprint.title or "", record.title or "")
     if title < MATCH_THRESHOLD:
+        if _retitled_by_its_authors(preprint, record):
+            return None
         return f"title similarity {title:.2f}, below {MATCH_THRESHOLD}"
     shared, shorter = _shared_authors(preprint, record)
     if not shorter or shared < MIN_SHARED_AUTHORS * shorter:
@@ -208,8 +227,13 @@ def through_search(
         return outcome, upgrade
     shared, shorter = _shared_authors(preprint, record)
     title = title_similarity(preprint.title or "", record.title or "")
+    retitled = (
+        ", the same main title under another subtitle"
+        if title < MATCH_THRESHOLD and _retitled_by_its_authors(preprint, record)
+        else ""
+    )
     detail = (
-        f"title similarity {title:.2f}, {shared} of {shorter} family names shared, "
+        f"title similarity {title:.2f}{retitled}, {shared} of {shorter} family names shared, "
         f"published {record.year} (preprint {preprint_year(preprint)})"
     )
     evidence = Evidence.CROSSREF_SEARCH
