@@ -14,6 +14,19 @@ not among the results, rejected (and why), ambiguous, a title too unlike, or
 a title agreeing on its main title alone that nothing confirmed (and what the
 digest and the record offered to confirm it).
 
+A second measurement, printed after the first, runs the same set through the
+pipeline as users get it (``--enrich``: arXiv, then Crossref, preprints
+upgraded to their published versions). Each paper is a Daily Papers preprint
+(its title, author count and abstract; its arXiv id when it is on arXiv), and
+an arXiv stand-in holds the arXiv records: one for every paper with a
+published version and no other preprint server's record in Crossref, with the
+title the digest gives and the authors of the preprint (the right record's
+first author-count names; no DOI, no journal reference). Absent papers are in
+neither stand-in, decoys only in Crossref. Its precision and recall count the
+DOIs finally cited other than arXiv's own (10.48550/arXiv.ID, the preprint's
+DOI, cited when no published version is found: reported apart, a miss for
+recall, not a wrong DOI).
+
 ``--sweep`` replays the same answers from the cache with other thresholds and
 prints the score separation they were chosen from. Several ``--seeds`` build
 independent sets: tune on one, check on the others.
@@ -36,6 +49,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+import attrs  # noqa: E402
+from arxiv_standin import ArxivStandin  # noqa: E402
 from crossref_standin import CrossrefStandin  # noqa: E402
 from synthetic_papers import LabelledQuery, labelled_set  # noqa: E402
 
@@ -43,9 +58,15 @@ from paperbib.enrich import enrich, matching  # noqa: E402
 from paperbib.enrich.cache import ResponseCache  # noqa: E402
 from paperbib.enrich.crossref import CrossrefSource  # noqa: E402
 from paperbib.enrich.matching import Outcome, Verdict, _title_agreement  # noqa: E402
+from paperbib.model import ArxivId, Paper  # noqa: E402
+from paperbib.text import normalise_title  # noqa: E402
 
 # The stand-in answers at once and without limits: this measures matching, not pacing.
 FAST = {"rate_limit": 10_000, "concurrency": 8}
+# arXiv's pause between requests, scaled down: the stand-in is not arXiv's address.
+ARXIV_INTERVAL = 0.01
+# arXiv's own DOIs (DataCite's): the preprint's, not a published version's.
+ARXIV_DOI_PREFIX = "10.48550/"
 
 
 def run(queries: Sequence[LabelledQuery], url: str, cache: ResponseCache) -> list[Outcome]:
@@ -146,6 +167,134 @@ def print_separation(queries: Sequence[LabelledQuery], outcomes: Sequence[Outcom
     print(f"best wrong record of each query, highest scores: {wrong_scores[-8:]}")
 
 
+def on_arxiv(query: LabelledQuery, works: dict[str, dict[str, Any]], preprints: set[str]) -> bool:
+    """Whether the paper has an arXiv preprint: a published version, and no other server's."""
+    if query.expected is None or works[query.expected]["type"] == "posted-content":
+        return False
+    return normalise_title(query.paper.title or "") not in preprints
+
+
+def arxiv_record(query: LabelledQuery, ident: str, work: dict[str, Any]) -> dict[str, Any]:
+    """The paper's arXiv record: the digest's title and abstract, the preprint's authors.
+
+    The preprint's authors are the right record's first ones, as many as the
+    digest counts (a published list grows at its end).
+    """
+    paper = query.paper
+    assert paper.listed is not None
+    count = paper.author_count or len(work["author"])
+    return {
+        "id": ident,
+        "versions": [f"{paper.listed.isoformat()}T12:00:00Z"],
+        "title": paper.title,
+        "summary": paper.abstract or "",
+        "authors": [f"{a['given']} {a['family']}" for a in work["author"][:count]],
+        "primary_category": "cs.LG",
+        "categories": ["cs.LG"],
+    }
+
+
+def as_daily_papers(
+    queries: Sequence[LabelledQuery], corpus: Sequence[dict[str, Any]]
+) -> tuple[list[Paper], list[dict[str, Any]]]:
+    """The digest's papers as Daily Papers lists them, and the arXiv records of those on arXiv."""
+    works = {work["DOI"]: work for work in corpus}
+    preprints = {
+        normalise_title(work["title"][0]) for work in corpus if work["type"] == "posted-content"
+    }
+    papers, records = [], []
+    for number, query in enumerate(queries):
+        paper = query.paper
+        if on_arxiv(query, works, preprints):
+            assert paper.listed is not None
+            assert query.expected is not None
+            # Ids from 99000 up within a month: a range arXiv has never reached.
+            ident = f"{paper.listed:%y%m}.{99000 + number:05d}"
+            records.append(arxiv_record(query, ident, works[query.expected]))
+            paper = attrs.evolve(paper, arxiv=ArxivId(ident))
+        papers.append(paper)
+    return papers, records
+
+
+def run_pipeline(
+    papers: Sequence[Paper], crossref_url: str, arxiv_url: str, cache: ResponseCache
+) -> list[str | None]:
+    """The DOIs the default pipeline cites: arXiv, then Crossref, preprints upgraded."""
+    source = CrossrefSource(base_url=crossref_url, mailto="bench@example.org")
+    source.rate, source.concurrency = FAST["rate_limit"], FAST["concurrency"]
+    result = enrich(
+        papers,
+        source=source,
+        arxiv_url=arxiv_url,
+        arxiv_interval=ARXIV_INTERVAL,
+        cache=cache,
+        preprints="upgrade",
+    )
+    failed = sum(o.verdict is Verdict.FAILED for o in result.outcomes)
+    if failed:
+        raise SystemExit(f"{failed} lookups failed; the stand-ins should answer every one")
+    return [paper.doi for paper in result.papers]
+
+
+def pipeline_counts(
+    queries: Sequence[LabelledQuery], dois: Sequence[str | None]
+) -> tuple[int, int, int, int]:
+    """Right DOIs, DOIs written (arXiv's own aside), arXiv DOIs, papers with a right DOI."""
+    written = [(q, d) for q, d in zip(queries, dois, strict=True) if d is not None]
+    arxiv = sum(d.startswith(ARXIV_DOI_PREFIX) for _, d in written)
+    published = [(q, d) for q, d in written if not d.startswith(ARXIV_DOI_PREFIX)]
+    right = sum(d == q.expected for q, d in published)
+    findable = sum(q.expected is not None for q in queries)
+    return right, len(published), arxiv, findable
+
+
+def print_pipeline(
+    label: str, queries: Sequence[LabelledQuery], counts: tuple[int, int, int, int]
+) -> None:
+    right, written, arxiv, findable = counts
+    precision = right / written if written else 1.0
+    print(f"{label}: {len(queries)} queries, {findable} with a right DOI")
+    print(f"  DOIs written {written} (arXiv's own DOIs aside: {arxiv}), right {right}")
+    print(f"  PIPELINE precision {precision:.2%}  recall {right / findable:.2%}")
+
+
+def print_pipeline_misses(queries: Sequence[LabelledQuery], dois: Sequence[str | None]) -> None:
+    for query, doi in zip(queries, dois, strict=True):
+        if doi != query.expected and (doi or query.expected):
+            print(f"  miss [{query.category}] {query.paper.title!r}: -> {doi}"
+                  f" (want {query.expected})")  # fmt: skip
+
+
+def measure_pipeline(seeds: Sequence[int]) -> None:
+    """The second measurement: the labelled set through the default pipeline, both stand-ins."""
+    print("\n######## 2. the default pipeline (--enrich: arXiv, then Crossref, upgrade) ########")
+    total = (0, 0, 0, 0)
+    all_queries: list[LabelledQuery] = []
+    for seed in seeds:
+        corpus, queries = labelled_set(seed)
+        papers, records = as_daily_papers(queries, corpus)
+        print(f"\n== seed {seed}: {len(corpus)} Crossref works, {len(records)} arXiv records")
+        with (
+            CrossrefStandin(corpus, **FAST) as crossref,
+            ArxivStandin(records, interval_s=ARXIV_INTERVAL) as arxiv,
+            tempfile.TemporaryDirectory() as tmp,
+            ResponseCache(Path(tmp) / "cache.sqlite3") as cache,
+        ):
+            dois = run_pipeline(papers, crossref.url, arxiv.url, cache)
+        counts = pipeline_counts(queries, dois)
+        print_pipeline(f"seed {seed}", queries, counts)
+        print_pipeline_misses(queries, dois)
+        total = (
+            total[0] + counts[0],
+            total[1] + counts[1],
+            total[2] + counts[2],
+            total[3] + counts[3],
+        )
+        all_queries += queries
+    print()
+    print_pipeline("== 2. default pipeline, all seeds", all_queries, total)
+
+
 THRESHOLDS = (0.80, 0.84, 0.86, 0.87, 0.88, 0.89, 0.90, 0.92, 0.95)
 MARGINS = (0.0, 0.05, 0.1, 0.15)
 
@@ -179,6 +328,7 @@ def main() -> None:
     parser.add_argument("--seeds", default="7,11,13", help="labelled sets to build (comma list)")
     parser.add_argument("--sweep", action="store_true", help="also replay with other thresholds")
     args = parser.parse_args()
+    print("######## 1. Crossref matching alone (digest papers searched by title) ########")
     print(
         f"MATCH_THRESHOLD {matching.MATCH_THRESHOLD}, AMBIGUITY_MARGIN {matching.AMBIGUITY_MARGIN}"
     )
@@ -224,6 +374,7 @@ def main() -> None:
                 for m in MARGINS
             }
         )
+    measure_pipeline([int(s) for s in args.seeds.split(",")])
 
 
 if __name__ == "__main__":
