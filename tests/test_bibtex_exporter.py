@@ -74,6 +74,17 @@ def test_controls_are_dropped_and_line_breaks_become_spaces() -> None:
     assert latex.text("é\u2028x\x85y\u200bz") == "{\\'e} x yz"
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["a\x7fb", "a\x7fb & c", "A\x7fB title", "\x7f" + "long text " * 30, "\u00e9\x7fb"],
+    ids=["alone", "with a special", "in a title word", "in long text", "with non-ASCII"],
+)
+def test_delete_is_dropped_like_every_other_control(value: str) -> None:
+    """DEL, which LaTeX rejects as an invalid character, never reaches a field."""
+    assert "\x7f" not in latex.text(value)
+    assert "\x7f" not in latex.title(value)
+
+
 def brace_depths(tex: str) -> list[int]:
     """BibTeX's brace depth after each character; it counts braces even after a backslash."""
     depth, depths = 0, []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from paperbib.model import ArxivId, Kind, LinkKind, Paper
+from paperbib.model import ArxivId, Kind, Link, LinkKind, Paper
 
 __all__ = ["arxiv_abs_url", "author_count_note", "landing_url", "urls"]
 
@@ -19,14 +19,26 @@ def landing_url(paper: Paper) -> str | None:
     PDF; software is cited by its code. Other links (code of a paper, project
     pages) are not the paper itself.
     """
-    if paper.kind is Kind.SOFTWARE and (code := paper.link(LinkKind.CODE)):
-        return code.url
-    if page := paper.link(LinkKind.PAPER_PAGE):
-        return page.url
+    links = paper.links
+    if links:
+        if paper.kind is _SOFTWARE and (code := _first_url(links, _CODE)):
+            return code
+        if page := _first_url(links, _PAPER_PAGE):
+            return page
     if paper.arxiv is not None:
         return arxiv_abs_url(paper.arxiv)
-    if pdf := paper.link(LinkKind.PDF):
-        return pdf.url
+    return _first_url(links, _PDF) if links else None
+
+
+# Looking a member up on an enum class costs more than the rest of a lookup here.
+_SOFTWARE = Kind.SOFTWARE
+_CODE, _PAPER_PAGE, _PDF = LinkKind.CODE, LinkKind.PAPER_PAGE, LinkKind.PDF
+
+
+def _first_url(links: tuple[Link, ...], kind: LinkKind) -> str | None:
+    for link in links:
+        if link.kind is kind:
+            return link.url
     return None
 
 
