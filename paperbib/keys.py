@@ -105,9 +105,12 @@ def _suffixes() -> Iterator[str]:
 def assign_keys(papers: Sequence[Paper], taken: Collection[str] = ()) -> list[Paper]:
     """Copies of ``papers`` in the same order, each with a unique ``citation_key``.
 
-    Pinned keys are kept as they are; new keys avoid them and everything in ``taken``.
+    Pinned keys are kept as they are; new keys avoid them and everything in
+    ``taken``, in any case, as BibTeX compares keys case-insensitively.
     """
     reserved = set(taken) | {p.citation_key for p in papers if p.citation_key}
+    # New keys are lower case: the lower-case forms are what they must avoid.
+    reserved |= {key.lower() for key in reserved}
     groups: dict[str, list[int]] = defaultdict(list)
     for index, paper in enumerate(papers):
         if not paper.citation_key:

@@ -199,6 +199,20 @@ def test_tricky_papers_compile_with_bibtex(style: str, tricky: list[Paper], tmp_
 
 
 @pytest.mark.slow
+def test_keys_that_differ_only_in_case_still_compile_with_bibtex(tmp_path: Path) -> None:
+    """bibtex takes Smith2020 and smith2020 for one key: every paper still reaches the .bbl."""
+    papers = [
+        Paper(title="First", authors=[Author(family="Smith")], citation_key="Smith2020"),
+        Paper(title="Second", authors=[Author(family="Smith")], citation_key="smith2020"),
+        Paper(title="Attention", authors=[Author(family="Vaswani")], issued=PartialDate(2017)),
+        Paper(title="Other", citation_key="Vaswani2017attention"),
+    ]
+    run = compile_bibtex(paperbib.dumps(papers, "bibtex"), "plain", tmp_path)
+    assert errors(run) == []
+    assert len({key.casefold() for key in bbl_keys(run)}) == 4
+
+
+@pytest.mark.slow
 def test_titles_keep_acronyms_when_a_style_lower_cases_them(
     tricky: list[Paper], tmp_path: Path
 ) -> None:

@@ -645,6 +645,28 @@ def test_a_pinned_key_cannot_break_the_entry() -> None:
     assert entry.key == "badkeyxy"
 
 
+def test_keys_are_unique_regardless_of_case() -> None:
+    """Pinned keys BibTeX takes for one are replaced; fresh keys avoid pinned ones in any case."""
+    papers = [
+        Paper(title="Kept", citation_key="Lee2021"),
+        Paper(title="First", citation_key="Smith2020"),
+        Paper(title="Second", citation_key="smith2020"),
+        Paper(title="Attention", authors=[Author(family="Vaswani")], issued=PartialDate(2017)),
+        Paper(title="Other", citation_key="Vaswani2017attention"),
+    ]
+    keys = [entry.key for entry in entries(export(*papers))]
+    assert keys[0] == "Lee2021"
+    assert keys[4] == "Vaswani2017attention"
+    assert len({key.casefold() for key in keys}) == 5
+
+
+def test_pinned_keys_that_come_out_the_same_are_replaced() -> None:
+    """Two keys that are the same once unsafe characters are gone do not both stay."""
+    papers = [Paper(title="One", citation_key="a b"), Paper(title="Two", citation_key="ab")]
+    keys = [entry.key for entry in entries(export(*papers))]
+    assert len(set(keys)) == 2
+
+
 # --- The file -------------------------------------------------------------------------
 
 

@@ -126,6 +126,14 @@ def test_pinned_keys_are_kept_and_never_given_to_another_paper() -> None:
     assert found[1].startswith("vaswani2017attention")
 
 
+def test_a_pinned_key_in_another_case_is_never_given_to_another_paper() -> None:
+    """BibTeX takes Vaswani2017attention and vaswani2017attention for one key, so both cannot be."""
+    pinned = paper(title="Something Else", citation_key="Vaswani2017Attention")
+    found = keys([pinned, paper()])
+    assert found[0] == "Vaswani2017Attention"
+    assert found[1].casefold() != "vaswani2017attention"
+
+
 def test_keys_are_the_same_on_every_run() -> None:
     """Assigning keys twice to the same papers gives the same keys."""
     papers = [paper(doi=f"10.1000/{n}") for n in range(4)] + [paper(title="Other")]

@@ -27,7 +27,9 @@ Choices worth knowing:
   classic styles sort and label by when the author is missing (alpha:
   ``[SAM25]``, natbib: ``SAMGPT (2025)``).
 - A pinned citation key keeps only the characters ``\\cite`` and both BibTeX
-  programs accept (letters, digits, ``_:./+-``).
+  programs accept (letters, digits, ``_:./+-``). Keys are unique regardless
+  of case, as classic ``bibtex`` needs: papers whose pinned keys would be
+  the same get fresh keys, like papers without one.
 - Entries are separated by a blank line, in input order; the output is the
   same for the same papers.
 
@@ -41,8 +43,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from typing import ClassVar
+
+import attrs
 
 from paperbib.exporters._shared import arxiv_abs_url, author_count_note, landing_url
 from paperbib.exporters.latex import safe_url, text, title
@@ -172,12 +177,26 @@ def _authors(paper: Paper, unicode: bool) -> str | None:
     return " and ".join(names) or None
 
 
-def _key(paper: Paper) -> str:
-    key = paper.citation_key or ""
-    if not (key.isascii() and key.isalnum()) and _KEY_UNSAFE.search(key):
-        # A pinned key from elsewhere may hold what would end \cite{...} or the entry.
-        key = _KEY_UNSAFE.sub("", key) or "paper"
-    return key
+def _written_key(key: str) -> str:
+    """A pinned key without what would end ``\\cite{...}`` or the entry."""
+    return key if key.isascii() and key.isalnum() else _KEY_UNSAFE.sub("", key)
+
+
+def _with_unique_keys(papers: Sequence[Paper]) -> list[Paper]:
+    """The papers, each with a key that it alone has in the eyes of BibTeX.
+
+    BibTeX compares keys case-insensitively. A pinned key is kept, reduced to
+    what a key may hold, unless another paper's comes out the same; then, as
+    for a paper without one, the paper gets a fresh key.
+    """
+    written = [_written_key(paper.citation_key or "") for paper in papers]
+    counts = Counter(key.casefold() for key in written if key)
+    kept = [key if key and counts[key.casefold()] == 1 else None for key in written]
+    papers = [
+        paper if paper.citation_key == key else attrs.evolve(paper, citation_key=key)
+        for paper, key in zip(papers, kept, strict=True)
+    ]
+    return assign_keys(papers)
 
 
 def _pages(pages: str) -> str:
@@ -187,36 +206,49 @@ def _pages(pages: str) -> str:
     return _RANGE_DASH.sub("--", pages)
 
 
+# Looking a member up on an enum class costs more than writing most fields.
+_PREPRINT = Kind.PREPRINT
+
+
 def _entry(paper: Paper, unicode: bool) -> str:
-    entry_type = _ENTRY_TYPES.get(paper.kind, "misc")
-    lines = [f"@{entry_type}{{{_key(paper)}"]
+    kind = paper.kind
+    entry_type = "misc" if kind is _PREPRINT else _ENTRY_TYPES.get(kind, "misc")
+    lines = [f"@{entry_type}{{{paper.citation_key}"]
     add = lines.append
 
     authors = _authors(paper, unicode)
     if authors:
         add(f"  author = {{{authors}}}")
     if paper.title:
-        add(f"  title = {{{title(paper.title, unicode=unicode)}}}")
+        add(f"  title = {{{title(paper.title, unicode)}}}")
         sort_key = None if authors else _sort_key(paper.title)
         if sort_key:
             add(f"  key = {{{sort_key}}}")
     arxiv = paper.arxiv
-    abs_url = arxiv_abs_url(arxiv) if arxiv is not None else None
-    arxiv_url = safe_url(abs_url) if abs_url else None
-    if paper.kind is Kind.PREPRINT and arxiv_url:
-        add(f"  howpublished = {{\\url{{{arxiv_url}}}}}")
-    elif paper.container_title and entry_type in _VENUE_FIELDS:
-        venue = text(paper.container_title, unicode=unicode)
-        add(f"  {_VENUE_FIELDS[entry_type]} = {{{venue}}}")
+    abs_url = arxiv_url = eprint = ""
+    if arxiv is not None:
+        arxiv_id = arxiv.id
+        abs_url = arxiv_abs_url(arxiv)
+        if arxiv_id.isascii() and arxiv_id.replace(".", "").isalnum():
+            # A new-style id (2401.01234) needs neither escaping nor encoding.
+            eprint, arxiv_url = arxiv_id, abs_url
+        else:
+            eprint, arxiv_url = text(arxiv_id), safe_url(abs_url)
+        if kind is _PREPRINT:
+            add(f"  howpublished = {{\\url{{{arxiv_url}}}}}")
+    if paper.container_title and (arxiv is None or kind is not _PREPRINT):
+        venue_field = _VENUE_FIELDS.get(entry_type)
+        if venue_field:
+            add(f"  {venue_field} = {{{text(paper.container_title, unicode)}}}")
     if paper.volume:
-        add(f"  volume = {{{text(paper.volume, unicode=unicode)}}}")
+        add(f"  volume = {{{text(paper.volume, unicode)}}}")
     if paper.issue:
-        add(f"  number = {{{text(paper.issue, unicode=unicode)}}}")
+        add(f"  number = {{{text(paper.issue, unicode)}}}")
     if paper.pages:
-        add(f"  pages = {{{text(_pages(paper.pages), unicode=unicode)}}}")
+        add(f"  pages = {{{text(_pages(paper.pages), unicode)}}}")
     if paper.publisher:
         field = _PUBLISHER_FIELDS.get(entry_type, "publisher")
-        add(f"  {field} = {{{text(paper.publisher, unicode=unicode)}}}")
+        add(f"  {field} = {{{text(paper.publisher, unicode)}}}")
     issued = paper.issued
     if issued is not None:
         add(f"  year = {{{issued.year}}}")
@@ -226,7 +258,7 @@ def _entry(paper: Paper, unicode: bool) -> str:
     if paper.doi:
         add(f"  doi = {{{safe_url(paper.doi, doi=True)}}}")
     if arxiv is not None:
-        add(f"  eprint = {{{text(arxiv.id)}}}")
+        add(f"  eprint = {{{eprint}}}")
         add("  archivePrefix = {arXiv}")
         category = text(paper.arxiv_category) if paper.arxiv_category else None
         if category:
@@ -241,9 +273,9 @@ def _entry(paper: Paper, unicode: bool) -> str:
     if note:
         add(f"  note = {{{text(note)}}}")
     if paper.keywords:
-        add(f"  keywords = {{{text(', '.join(paper.keywords), unicode=unicode)}}}")
+        add(f"  keywords = {{{text(', '.join(paper.keywords), unicode)}}}")
     if paper.abstract:
-        add(f"  abstract = {{{text(paper.abstract, unicode=unicode)}}}")
+        add(f"  abstract = {{{text(paper.abstract, unicode)}}}")
     return ",\n".join(lines) + "\n}\n"
 
 
@@ -255,7 +287,12 @@ class BibtexExporter(Exporter):
     suffix: ClassVar[str] = ".bib"
 
     def export(self, papers: Sequence[Paper], options: ExportOptions) -> str:
-        if any(not paper.citation_key for paper in papers):
-            papers = assign_keys(papers)
+        keys = {
+            key.casefold()
+            for paper in papers
+            if (key := paper.citation_key) and key.isascii() and key.isalnum()
+        }
+        if len(keys) < len(papers):  # a key missing, not as it is written, or not unique
+            papers = _with_unique_keys(papers)
         unicode = options.unicode
         return "\n".join(_entry(paper, unicode) for paper in papers)
