@@ -7,11 +7,13 @@ importing :mod:`importlib.metadata` (whose import alone costs about as much as
 importing click, on every start of the command). Every installed distribution
 is scanned, through :mod:`importlib.metadata`, only for a name paperbib does
 not know, for content no built-in reader recognises, and for ``paperbib formats``.
+
+Recognising content asks the Daily Papers page reader first, as the format
+paperbib is mostly given: recognising it then imports no other reader.
 """
 
 from __future__ import annotations
 
-import configparser
 import functools
 import importlib
 import os
@@ -19,9 +21,7 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal, cast
-
-from attrs import frozen
+from typing import Any, Literal, NamedTuple, cast
 
 from paperbib.errors import UndetectedFormatError, UnknownFormatError
 from paperbib.plugins import Exporter, Reader
@@ -49,8 +49,8 @@ _OWN_DISTRIBUTION = "paperbib"
 _OWN_DIST_INFO = re.compile(r"paperbib-[^-]+\.dist-info")
 
 
-@frozen
-class Plugin:
+# A named tuple, not an attrs class, which would cost about a millisecond of start-up.
+class Plugin(NamedTuple):
     """A registered format: its name, its role, the distribution that provides it,
     and its entry point's ``module:attribute``."""
 
@@ -85,19 +85,31 @@ def _own_entry_points_file() -> Path | None:
 
 
 @functools.cache
-def _builtin(role: Role) -> tuple[Plugin, ...]:
+def _own_entry_points() -> dict[str, list[tuple[str, str]]]:
+    """paperbib's own entry points, by group: the ``name = value`` lines of each section.
+
+    Read by hand, as setuptools writes the file, rather than with configparser,
+    whose import costs more than reading the file.
+    """
     path = _own_entry_points_file()
     if path is None or not path.is_file():  # a source tree that is not installed
-        return ()
-    parser = configparser.ConfigParser(delimiters=("=",), interpolation=None)
-    parser.optionxform = str  # type: ignore[assignment,method-assign]  # names are case-sensitive
-    parser.read(path, encoding="utf-8")
-    group = _GROUPS[role]
-    if not parser.has_section(group):
-        return ()
-    return tuple(
-        Plugin(name, role, _OWN_DISTRIBUTION, value) for name, value in parser.items(group)
-    )
+        return {}
+    groups: dict[str, list[tuple[str, str]]] = {}
+    entries: list[tuple[str, str]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line.startswith("[") and line.endswith("]"):
+            entries = groups.setdefault(line[1:-1].strip(), [])
+        elif "=" in line and not line.startswith(("#", ";")):
+            name, _, value = line.partition("=")
+            entries.append((name.strip(), value.strip()))
+    return groups
+
+
+@functools.cache
+def _builtin(role: Role) -> tuple[Plugin, ...]:
+    entries = _own_entry_points().get(_GROUPS[role], [])
+    return tuple(Plugin(name, role, _OWN_DISTRIBUTION, value) for name, value in entries)
 
 
 def _installed(role: Role) -> Iterator[Plugin]:
@@ -169,23 +181,39 @@ def _builtin_then_third_party(role: Role) -> Iterator[Plugin]:
     yield from _third_party(role)
 
 
+# Asked first when recognising content: the format paperbib is mostly given.
+_SNIFFED_FIRST = "hf-page"
+
+
+def _sniffing_order() -> Iterator[Plugin]:
+    builtin = _builtin("reader")
+    first = [plugin for plugin in builtin if plugin.name == _SNIFFED_FIRST]
+    yield from first
+    yield from (plugin for plugin in builtin if plugin not in first)
+    yield from _third_party("reader")
+
+
 def sniff_reader(text: str, suffix: str, source: str) -> Reader:
     """The reader whose content check accepts ``text``, else the one claiming ``suffix``.
 
-    Readers are loaded one at a time, built-ins first, until one accepts the
-    content: recognising a built-in format never loads every reader nor scans
-    every installed distribution.
+    Readers are loaded one at a time, the Daily Papers page reader first, then
+    the other built-ins, until one accepts the content: recognising a built-in
+    format never loads every reader nor scans every installed distribution.
+    No other reader's check accepts a page, so asking its reader first changes
+    what recognising costs, not what it finds.
     """
-    asked: list[Reader] = []
-    for plugin in _builtin_then_third_party("reader"):
+    asked: dict[Plugin, Reader] = {}
+    for plugin in _sniffing_order():
         candidate = _reader(plugin)
         if candidate.sniff(text):
             return candidate
-        asked.append(candidate)
+        asked[plugin] = candidate
+    # When no content check accepts, the entry points' order decides who claims a suffix.
+    readers = [asked[plugin] for plugin in _builtin_then_third_party("reader")]
     ending = suffix.lower()
-    match = next((r for r in asked if ending and ending in r.suffixes), None)
+    match = next((r for r in readers if ending and ending in r.suffixes), None)
     if match is None:
-        raise UndetectedFormatError(source, (r.name for r in asked))
+        raise UndetectedFormatError(source, (r.name for r in readers))
     return match
 
 
