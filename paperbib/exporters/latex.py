@@ -147,6 +147,7 @@ def _accented(base: str, marks: str) -> str | None:
     return "{" + tex + "}"
 
 
+@functools.cache  # built on first use: ASCII text, and --unicode, never need it
 def _unicode_table() -> dict[str, str]:
     """Every non-ASCII character that has a LaTeX text form, with that form."""
     table = dict(_LETTERS)
@@ -274,8 +275,6 @@ def _escape_specials(value: str) -> str:
     return value
 
 
-_UNICODE_TABLE = _unicode_table()
-
 # A run of non-ASCII characters, with the ASCII letter before it in case the
 # run starts with a combining accent meant for that letter.
 _NON_ASCII_RUN = re.compile(r"[A-Za-z]?[^\x00-\x7f]+")
@@ -297,7 +296,7 @@ def _combining_sequence(match: re.Match[str]) -> str:
     # No letter to carry the accents (a space, a digit, a symbol): TeX prints an
     # accent on an empty group; a mark with no command cannot be printed and goes.
     head = found[0]
-    return _UNICODE_TABLE.get(head, head) + _standalone_accents(found[1:])
+    return _unicode_table().get(head, head) + _standalone_accents(found[1:])
 
 
 def _standalone_accents(marks: str) -> str:
@@ -309,13 +308,14 @@ def _standalone_accents(marks: str) -> str:
 def _non_ascii_tex(match: re.Match[str]) -> str:
     """A run of non-ASCII characters as TeX; those without a text form (CJK, emoji) stay UTF-8."""
     run = match.group()
+    table = _unicode_table()
     if _COMBINING_MARKS.search(run):
         leading = len(run) - len(run.lstrip(_MARKS))
         tail = _COMBINING_SEQUENCE.sub(_combining_sequence, run[leading:])
         return _standalone_accents(run[:leading]) + "".join(
-            [_UNICODE_TABLE.get(char, char) for char in tail]
+            [table.get(char, char) for char in tail]
         )
-    return "".join([_UNICODE_TABLE.get(char, char) for char in run])
+    return "".join([table.get(char, char) for char in run])
 
 
 # --- Math ---------------------------------------------------------------------------
@@ -612,17 +612,24 @@ def title(value: str, unicode: bool = False) -> str:
     Only the words that need it are braced (``{SAMGPT}: Text-free Graph…``),
     so styles that set titles in sentence case still work on the rest.
     """
-    if value.isascii() and "$" not in value:
-        # Without math, an ASCII title is converted space-separated piece by piece.
-        return " ".join(_each_kept(_title_piece, _title_pieces, value.split(" ")))
-    return _convert(value, unicode, protect=True)
+    if not value.isascii() or "$" in value:
+        return _convert(value, unicode, protect=True)
+    # Without math, each space-separated piece of an ASCII title is converted on
+    # its own, and pieces, words that recur from title to title, are kept.
+    pieces = value.split(" ")
+    kept = [*map(_title_pieces.get, pieces)]
+    if None not in kept:
+        return " ".join(cast(list[str], kept))
+    tex = _convert(value, unicode, protect=True)
+    converted = tex.split(" ")
+    if len(converted) == len(pieces):  # else a tab or line break became a space
+        if len(_title_pieces) >= _MAX_CACHED:
+            _title_pieces.clear()
+        _title_pieces.update(zip(pieces, converted, strict=True))
+    return tex
 
 
 _title_pieces: dict[str, str] = {}
-
-
-def _title_piece(piece: str) -> str:
-    return _convert(piece, unicode=False, protect=True)
 
 
 def _each_kept(convert: Callable[[str], str], kept: dict[str, str], values: list[str]) -> list[str]:
