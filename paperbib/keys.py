@@ -10,6 +10,7 @@ a paper pins (``Paper.citation_key``) are kept and never reused.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -43,6 +44,7 @@ _HEAD_TOKENS = 12
 _WORD_JOINERS = re.compile(r"(?<=\w)[-\u2010\u2011'\u2019](?=\w)")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # names and title words recur from paper to paper
 def _ascii_word(text: str) -> str:
     """Lower-case ASCII letters and digits of ``text``, accents dropped."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_ASCII_LETTERS))
