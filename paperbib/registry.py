@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, cast
 
+from paperbib._version import __version__
 from paperbib.errors import UndetectedFormatError, UnknownFormatError
 from paperbib.plugins import Exporter, Reader
 
@@ -73,6 +74,11 @@ class Plugin(NamedTuple):
 
 
 def _own_entry_points_file() -> Path | None:
+    # This version's folder is looked for first, which takes no folder listing.
+    for entry in sys.path:
+        path = os.path.join(entry or ".", f"paperbib-{__version__}.dist-info", "entry_points.txt")
+        if os.path.isfile(path):
+            return Path(path)
     for entry in sys.path:
         try:
             names = os.listdir(entry or ".")
