@@ -45,6 +45,12 @@ from typing import cast
 
 __all__ = ["is_safe_math", "safe_url", "text", "title"]
 
+
+def _compiled_on_first_use(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """A pattern for text that few runs have (non-ASCII, controls): start-up skips compiling it."""
+    return functools.cache(lambda: re.compile(pattern, flags))
+
+
 # --- Characters ---------------------------------------------------------------------
 
 _ASCII_SPECIALS = {
@@ -181,7 +187,7 @@ def _unicode_table() -> dict[str, str]:
 _WHITESPACE_CONTROLS = "\t\n\v\f\r\x85\u2028\u2029"
 _INVISIBLE = [*map(chr, [*range(0x20), *range(0x7F, 0xA0)]), "\u200b", "\u200c", "\u200d"]
 _INVISIBLE += ["\u2060", "\ufeff", "\u2028", "\u2029"]
-_CONTROL = re.compile("[" + "".join(_INVISIBLE) + "]")
+_CONTROL = _compiled_on_first_use("[" + "".join(_INVISIBLE) + "]")
 # Text up to this length is short: a title, a name, a venue.
 _SHORT = 200
 
@@ -277,11 +283,11 @@ def _escape_specials(value: str) -> str:
 
 # A run of non-ASCII characters, with the ASCII letter before it in case the
 # run starts with a combining accent meant for that letter.
-_NON_ASCII_RUN = re.compile(r"[A-Za-z]?[^\x00-\x7f]+")
+_NON_ASCII_RUN = _compiled_on_first_use(r"[A-Za-z]?[^\x00-\x7f]+")
 _MARKS = "".join(map(chr, range(0x300, 0x370)))
-_COMBINING_MARKS = re.compile(f"[{_MARKS}]")
+_COMBINING_MARKS = _compiled_on_first_use(f"[{_MARKS}]")
 # A character followed by combining marks that NFC could not compose with it.
-_COMBINING_SEQUENCE = re.compile(r".[\u0300-\u036f]+", re.S)
+_COMBINING_SEQUENCE = _compiled_on_first_use(r".[\u0300-\u036f]+", re.S)
 
 
 def _combining_sequence(match: re.Match[str]) -> str:
@@ -309,9 +315,9 @@ def _non_ascii_tex(match: re.Match[str]) -> str:
     """A run of non-ASCII characters as TeX; those without a text form (CJK, emoji) stay UTF-8."""
     run = match.group()
     table = _unicode_table()
-    if _COMBINING_MARKS.search(run):
+    if _COMBINING_MARKS().search(run):
         leading = len(run) - len(run.lstrip(_MARKS))
-        tail = _COMBINING_SEQUENCE.sub(_combining_sequence, run[leading:])
+        tail = _COMBINING_SEQUENCE().sub(_combining_sequence, run[leading:])
         return _standalone_accents(run[:leading]) + "".join(
             [table.get(char, char) for char in tail]
         )
@@ -485,7 +491,7 @@ def _unmask_math(tex: str, spans: list[str]) -> str:
 
 # --- Case protection ----------------------------------------------------------------
 
-_WORD = re.compile(r"[\w\x00]+(?:['\u2019][\w\x00]+)*")
+_WORD = _compiled_on_first_use(r"[\w\x00]+(?:['\u2019][\w\x00]+)*")
 # The same words, for ASCII text, found only when they need protection: a
 # capital after the first letter, a math span, or a lone capital other than
 # the article "A".
@@ -535,7 +541,7 @@ def _protect_chunk(chunk: str) -> str:
 def _protect_words(value: str) -> str:
     """Mark the words that a style must not lower-case: acronyms, CamelCase, math."""
     if not value.isascii():
-        return _WORD.sub(_protect_word, value)
+        return _WORD().sub(_protect_word, value)
     # Words never span a space; the same chunks recur from title to title.
     return " ".join(_each_kept(_protect_ascii_chunk, _protected_chunks, value.split(" ")))
 
@@ -558,7 +564,7 @@ def _protect_ascii_chunk(chunk: str) -> str:
 def _clean(value: str) -> str:
     """Non-ASCII ``value`` without controls, in NFC."""
     if not value.isprintable():
-        value = _CONTROL.sub(_control_replacement, value)
+        value = _CONTROL().sub(_control_replacement, value)
     if not unicodedata.is_normalized("NFC", value):
         value = unicodedata.normalize("NFC", value)
     return value
@@ -580,7 +586,7 @@ def _convert(value: str, unicode: bool, protect: bool) -> str:
     else:
         tex = _escape_specials(value)
         if not unicode:
-            tex = _NON_ASCII_RUN.sub(_non_ascii_tex, tex)
+            tex = _NON_ASCII_RUN().sub(_non_ascii_tex, tex)
     if protect:
         tex = tex.replace(_OPEN_MARK, "{").replace(_CLOSE_MARK, "}")
     return _unmask_math(tex, spans) if spans else tex
@@ -647,8 +653,10 @@ def _each_kept(convert: Callable[[str], str], kept: dict[str, str], values: list
 # --- URLs ---------------------------------------------------------------------------
 
 # RFC 3986's unreserved and reserved characters, and "%" that starts an escape.
-_URL_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]|%(?![0-9A-Fa-f]{2})")
-_DOI_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%<>]|%(?![0-9A-Fa-f]{2})")
+_URL_UNSAFE = _compiled_on_first_use(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]|%(?![0-9A-Fa-f]{2})")
+_DOI_UNSAFE = _compiled_on_first_use(
+    r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%<>]|%(?![0-9A-Fa-f]{2})"
+)
 
 
 def _percent_encode(match: re.Match[str]) -> str:
@@ -666,7 +674,7 @@ def safe_url(value: str, *, doi: bool = False) -> str:
     """
     if _looks_safe(value):
         return value
-    return (_DOI_UNSAFE if doi else _URL_UNSAFE).sub(_percent_encode, value)
+    return (_DOI_UNSAFE if doi else _URL_UNSAFE)().sub(_percent_encode, value)
 
 
 def _looks_safe(url: str) -> bool:
