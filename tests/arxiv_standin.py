@@ -39,10 +39,11 @@ import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 from xml.sax.saxutils import escape, quoteattr
+
+from loopback import LoopbackHandler, LoopbackServer
 
 __all__ = ["ARXIV_RULE_S", "FAULTS", "ArxivRequest", "ArxivStandin", "ArxivStats"]
 
@@ -144,7 +145,7 @@ class _BadRequest(Exception):
         self.message = message
 
 
-class ArxivStandin:
+class ArxivStandin(LoopbackServer):
     """Serve ``records`` on 127.0.0.1 like export.arxiv.org's ``/api/query``.
 
     A record is a mapping with ``id`` (no version), ``versions`` (the date of
@@ -178,57 +179,24 @@ class ArxivStandin:
         self._arrivals = 0
         self._last_arrival: float | None = None
         self._in_flight = 0
-        self._stopping = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
     # --- life cycle -----------------------------------------------------------------
 
-    def start(self) -> ArxivStandin:
-        if self._server is not None:
-            raise RuntimeError("the stand-in is already running")
-        self._stopping.clear()
+    name = "arxiv-standin"
+
+    def handler(self) -> type[LoopbackHandler]:
         standin = self
 
         class Handler(_Handler):
             owner = standin
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="arxiv-standin",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def close(self) -> None:
-        """Stop serving; handlers still waiting (latency, time-outs) return at once."""
-        if self._server is None:
-            return
-        self._stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = None
-        self._thread = None
-
-    def __enter__(self) -> ArxivStandin:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+        return Handler
 
     @property
     def url(self) -> str:
         """The API address, as ``--arxiv-url`` takes it."""
-        if self._server is None:
-            raise RuntimeError("the stand-in is not running")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/api/query"
+        return f"{self.address}/api/query"
 
     @property
     def stats(self) -> ArxivStats:
@@ -337,14 +305,11 @@ def _sorted(
     return found
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(LoopbackHandler):
     owner: ArxivStandin
     _left: bool
     _leave: Callable[[int], None]
     server_version = "arxiv-standin"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Stay quiet: tests read the stats, not a log."""
 
     def do_GET(self) -> None:
         owner = self.owner
@@ -387,8 +352,8 @@ class _Handler(BaseHTTPRequestHandler):
             if fault == "503" and owner.retry_after_s is not None:
                 headers["Retry-After"] = f"{owner.retry_after_s:g}"
             title = "Service Unavailable" if fault == "503" else "Internal Server Error"
-            body = f"<html><body><h1>{fault} {title}</h1></body></html>"
-            return self._send(int(fault), body.encode(), "text/html", headers)
+            page = f"<html><body><h1>{fault} {title}</h1></body></html>"
+            return self._send(int(fault), page.encode(), "text/html", headers)
         status, text = owner.answer(path, query)
         body = text.encode("utf-8")
         if fault == "truncated":

@@ -27,7 +27,6 @@ threads; :meth:`CrossrefStandin.close` stops it and wakes any waiting handler.
 from __future__ import annotations
 
 import collections
-import contextlib
 import json
 import random
 import re
@@ -38,9 +37,10 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from loopback import LoopbackHandler, LoopbackServer
 
 __all__ = [
     "FAULT_KINDS",
@@ -227,7 +227,7 @@ class _Answer(Exception):
         self.content_type = content_type
 
 
-class CrossrefStandin:
+class CrossrefStandin(LoopbackServer):
     """Serve ``corpus`` (Crossref work records) on 127.0.0.1 like api.crossref.org.
 
     ``rate_limit`` arrivals per ``interval_s`` and ``concurrency`` in flight are
@@ -267,64 +267,25 @@ class CrossrefStandin:
         self._stats = StandinStats()
         self._window: collections.deque[float] = collections.deque()
         self._active: list[_Active] = []
-        self._connections: set[socket.socket] = set()
-        self._stopping = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
     # --- life cycle -----------------------------------------------------------------
 
-    def start(self) -> CrossrefStandin:
-        if self._server is not None:
-            raise RuntimeError("the stand-in is already running")
-        self._stopping.clear()
+    name = "crossref-standin"
+
+    def handler(self) -> type[LoopbackHandler]:
         standin = self
 
         class Handler(_Handler):
             owner = standin
             protocol_version = "HTTP/1.1" if standin.keep_alive else "HTTP/1.0"
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="crossref-standin",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def close(self) -> None:
-        """Stop serving; handlers still waiting (latency, time-outs) return at once."""
-        if self._server is None:
-            return
-        self._stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        # Kept-alive connections would otherwise outlive the server: a client
-        # could reach this stopped stand-in through one after a new one took the port.
-        with self._lock:
-            for connection in self._connections:
-                with contextlib.suppress(OSError):
-                    connection.shutdown(socket.SHUT_RDWR)
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = None
-        self._thread = None
-
-    def __enter__(self) -> CrossrefStandin:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+        return Handler
 
     @property
     def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("the stand-in is not running")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        """The API address, as ``--crossref-url`` takes it."""
+        return self.address
 
     @property
     def stats(self) -> StandinStats:
@@ -353,13 +314,9 @@ class CrossrefStandin:
     # --- request handling -----------------------------------------------------------
 
     def _connected(self, connection: socket.socket) -> None:
+        super()._connected(connection)
         with self._lock:
-            self._connections.add(connection)
             self._stats.connections += 1
-
-    def _disconnected(self, connection: socket.socket) -> None:
-        with self._lock:
-            self._connections.discard(connection)
 
     def _arrive(self, polite: bool, connection: socket.socket) -> tuple[_Active, bool, str | None]:
         """Count an arrival; whether it breaks a limit, and the fault it is to suffer."""
@@ -484,7 +441,7 @@ class CrossrefStandin:
         )
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(LoopbackHandler):
     owner: CrossrefStandin
     _recorded: bool
     _record_once: Callable[[int], None]
@@ -494,19 +451,6 @@ class _Handler(BaseHTTPRequestHandler):
     # an answer on a kept-alive connection would wait ~40 ms for the client's
     # delayed ACK, a delay that Crossref's servers do not add.
     disable_nagle_algorithm = True
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Stay quiet: tests read the stats, not a log."""
-
-    def setup(self) -> None:
-        super().setup()
-        self.owner._connected(self.connection)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            self.owner._disconnected(self.connection)
 
     def do_GET(self) -> None:
         owner = self.owner
