@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
+from shared_data import SEED
 
 # The Crossref stand-in fixture lives in tests/standins.py.
 pytest_plugins = ["standins"]
@@ -19,7 +20,6 @@ TESTS = Path(__file__).parent
 ROOT = TESTS.parent
 GOLDEN = TESTS / "golden"
 FIXTURES = TESTS / "fixtures"
-SEED = ROOT.parent / "shared" / "seeds" / "hf-daily-papers.txt"
 # Vendored from ../shared/schemas (see tests/data/README.md) so schema tests never skip.
 CSL_SCHEMA = TESTS / "data" / "csl-data.json"
 

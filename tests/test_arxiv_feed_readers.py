@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from paper_dump import papers_json
+from shared_data import RESEARCH_RAW
 
 import paperbib
 from paperbib import registry
@@ -18,7 +19,7 @@ from paperbib.readers.arxiv_atom import ArxivAtomReader
 from paperbib.readers.arxiv_rss import ArxivRssReader
 
 FIXTURES = Path(__file__).parent / "fixtures"
-ARXIV_SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "research-raw" / "arxiv"
+ARXIV_SAMPLES = RESEARCH_RAW / "arxiv"
 
 
 def load(name: str) -> paperbib.Digest:

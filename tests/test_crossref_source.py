@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from crossref_corpus import fixture_works, synthetic_works
 from crossref_standin import FaultPlan
+from shared_data import RESEARCH_RAW
 from standins import StartStandin
 
 import paperbib
@@ -585,7 +586,7 @@ def get(url: str) -> tuple[int, dict[str, str], bytes]:
 
 def test_standin_speaks_crossrefs_envelope_and_headers(crossref_standin: StartStandin) -> None:
     """Envelopes, pool headers, the text 404 and the 400 body look like the recorded ones."""
-    recorded = Path(__file__).parents[2] / "shared" / "research-raw" / "crossref"
+    recorded = RESEARCH_RAW / "crossref"
     server = crossref_standin()
     status, headers, body = get(f"{server.url}/works?query=deep+learning&rows=2&mailto=x@y.z")
     answer = json.loads(body)

@@ -9,17 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from shared_data import ZOTERO_RIS_CASES
 
 import paperbib
 from paperbib import Author, Kind, Link, LinkKind, Paper, PartialDate
 
-ZOTERO_CASES = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
-    / "research-raw"
-    / "ris"
-    / "zotero_RIS.js_import_testcases_subset.json"
-)
 # The line pattern of Zotero's RIS reader (RIS.js, risFormat): anything else continues a value.
 ZOTERO_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*))?$")
 
@@ -264,9 +258,9 @@ def test_many_papers_keep_their_record_count() -> None:
 
 
 def zotero_cases() -> list[dict[str, Any]]:
-    if not ZOTERO_CASES.exists():
-        pytest.skip(f"Zotero's RIS test cases are not present at {ZOTERO_CASES}")
-    cases: list[dict[str, Any]] = json.loads(ZOTERO_CASES.read_text(encoding="utf-8"))
+    if not ZOTERO_RIS_CASES.exists():
+        pytest.skip(f"Zotero's RIS test cases are not present at {ZOTERO_RIS_CASES}")
+    cases: list[dict[str, Any]] = json.loads(ZOTERO_RIS_CASES.read_text(encoding="utf-8"))
     return cases
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from paper_dump import papers_json
+from shared_data import ZOTERO_RIS_CASES
 
 import paperbib
 from paperbib import registry
@@ -17,13 +18,6 @@ from paperbib.plugins import ReadContext
 from paperbib.readers.ris import RisReader
 
 FIXTURES = Path(__file__).parent / "fixtures"
-ZOTERO_CASES = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
-    / "research-raw"
-    / "ris"
-    / "zotero_RIS.js_import_testcases_subset.json"
-)
 
 
 def load(name: str) -> paperbib.Digest:
@@ -141,9 +135,9 @@ def test_ris_is_recognised_by_its_content() -> None:
 
 
 def zotero_cases() -> list[dict[str, Any]]:
-    if not ZOTERO_CASES.exists():
+    if not ZOTERO_RIS_CASES.exists():
         return []
-    cases: list[dict[str, Any]] = json.loads(ZOTERO_CASES.read_text(encoding="utf-8"))
+    cases: list[dict[str, Any]] = json.loads(ZOTERO_RIS_CASES.read_text(encoding="utf-8"))
     return cases
 
 
