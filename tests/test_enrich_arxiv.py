@@ -195,7 +195,9 @@ def test_a_same_title_paper_by_other_authors_leaves_the_preprint_alone(
     (search,) = [s for s in result.steps[0] if s.purpose == "published-version"]
     assert search.outcome.verdict is Verdict.NOT_FOUND
     candidates = {c.doi: c for c in search.outcome.candidates}
-    assert candidates["10.5555/arxiv-fixture.stranger"].rejected == "shares 0 of 3 family names"
+    assert candidates["10.5555/arxiv-fixture.stranger"].rejected == (
+        "not the same people: shares 0 of 3 family names"
+    )
     assert all(c.rejected for c in candidates.values())
 
 

@@ -87,6 +87,18 @@ def test_a_same_main_title_paper_by_overlapping_people_is_rejected() -> None:
         assert outcome.candidates[0].rejected
 
 
+def test_a_same_title_paper_by_overlapping_people_is_rejected() -> None:
+    """The preprint's exact title by people who share only half its names: no upgrade."""
+    for families in (
+        ["Lindqvist", "Tanaka", "Silva", "Petrov"],  # half the names, another first author
+        ["Okafor", "Lindqvist", "Silva", "Petrov"],  # the same first author, half the list
+    ):
+        record = work("10.5555/versions.namesake", PREPRINT_TITLE, families)
+        outcome, upgrade = through_search(preprint(), [record])
+        assert (outcome.verdict, upgrade) == (Verdict.NOT_FOUND, None)
+        assert outcome.candidates[0].rejected == "not the same people: shares 2 of 4 family names"
+
+
 def test_two_retitled_versions_by_the_same_people_are_ambiguous() -> None:
     """Two same-main-title records by the preprint's people: neither is chosen, both reported."""
     other = work("10.5555/versions.other", MAIN_TITLE, PEOPLE, subtitle="New Baselines")

@@ -14,17 +14,17 @@ version is found in one of three ways, most trusted first:
     whose ``is-preprint-of`` names the published DOI.
 ``crossref-search``
     A Crossref search on the title and the first author's family name. A
-    result is taken only if its title alone matches strongly (a similarity of
-    at least :data:`~paperbib.enrich.matching.MATCH_THRESHOLD`) and at least
-    half of the shorter author list is shared by family name, or, when its
-    subtitle changed, was dropped or was added, if its main title is the
-    preprint's and the same people wrote it (the names rule of
+    result is taken only if the same people wrote it (the names rule of
     :func:`~paperbib.enrich.matching.same_people`: the same first author, the
-    shorter list within the longer); it must also be published no earlier
-    than the preprint's year, and be a published kind of work (not another
-    preprint). Two such results close together are ambiguous and upgrade
-    nothing. A same-title record by other people never qualifies, nor a
-    same-main-title record by people who merely overlap.
+    shorter list within the longer) and its title matches strongly (a
+    similarity of at least :data:`~paperbib.enrich.matching.MATCH_THRESHOLD`)
+    or, when its subtitle changed, was dropped or was added, its main title is
+    the preprint's; it must also be published no earlier than the preprint's
+    year, and be a published kind of work (not another preprint). Two such
+    results close together are ambiguous and upgrade nothing. A same-title
+    record by people who merely overlap never qualifies: another paper of that
+    title by partly the same group (a workshop version, a namesake) is as
+    likely as a reordered byline, and citing the preprint is never wrong.
 """
 
 from __future__ import annotations
@@ -68,8 +68,6 @@ __all__ = [
 PUBLISHED_KINDS = frozenset(
     {Kind.JOURNAL_ARTICLE, Kind.CONFERENCE_PAPER, Kind.BOOK_CHAPTER, Kind.REPORT}
 )
-# Share of the shorter author list that must be found, by family name, in the other.
-MIN_SHARED_AUTHORS = 0.5
 
 
 class Evidence(enum.StrEnum):
@@ -161,17 +159,6 @@ def _names_its_preprint(preprint: Paper, record: Paper) -> bool:
     )
 
 
-def _retitled_by_its_authors(preprint: Paper, record: Paper) -> bool:
-    """Whether the record keeps the preprint's main title under another subtitle, by its people.
-
-    A main title alone may be another paper's; the same people writing both
-    is what makes it this one.
-    """
-    return same_main_title(preprint.title or "", record.title or "") and same_people(
-        preprint, record
-    )
-
-
 def _why_not(preprint: Paper, record: Paper) -> str | None:
     """Why a search result cannot be the preprint's published version, if it cannot."""
     if record.kind not in PUBLISHED_KINDS:
@@ -182,13 +169,11 @@ def _why_not(preprint: Paper, record: Paper) -> str | None:
     if record.year is None or (year is not None and record.year < year):
         return f"published {record.year or 'in an unknown year'}, before the preprint ({year})"
     title = title_similarity(preprint.title or "", record.title or "")
-    if title < MATCH_THRESHOLD:
-        if _retitled_by_its_authors(preprint, record):
-            return None
+    if title < MATCH_THRESHOLD and not same_main_title(preprint.title or "", record.title or ""):
         return f"title similarity {title:.2f}, below {MATCH_THRESHOLD}"
-    shared, shorter = _shared_authors(preprint, record)
-    if not shorter or shared < MIN_SHARED_AUTHORS * shorter:
-        return f"shares {shared} of {shorter} family names"
+    if not same_people(preprint, record):
+        shared, shorter = _shared_authors(preprint, record)
+        return f"not the same people: shares {shared} of {shorter} family names"
     return None
 
 
@@ -227,11 +212,8 @@ def through_search(
         return outcome, upgrade
     shared, shorter = _shared_authors(preprint, record)
     title = title_similarity(preprint.title or "", record.title or "")
-    retitled = (
-        ", the same main title under another subtitle"
-        if title < MATCH_THRESHOLD and _retitled_by_its_authors(preprint, record)
-        else ""
-    )
+    # Taken below the threshold only for the preprint's main title by its people (_why_not).
+    retitled = ", the same main title under another subtitle" if title < MATCH_THRESHOLD else ""
     detail = (
         f"title similarity {title:.2f}{retitled}, {shared} of {shorter} family names shared, "
         f"published {record.year} (preprint {preprint_year(preprint)})"
