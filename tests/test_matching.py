@@ -344,6 +344,18 @@ def test_known_family_names_that_disagree_prevent_a_match() -> None:
     assert decide(named, [strangers, colleagues]).doi == "10.5555/dial.1"
 
 
+def test_a_same_title_record_by_partly_other_people_is_not_chosen_over_its_rival() -> None:
+    """Names refute one of two same-title records and only overlap the other: no DOI is chosen."""
+    named = digest_paper(authors=[Author("Okafor"), Author("Lindqvist")], author_count=2)
+    overlapping = work("10.5555/dial.2", TITLE, authors=["Lindqvist", "Tanaka"])
+    strangers = work("10.5555/dial.9", TITLE, authors=["Tanaka", "Moreau"], year=2026)
+    outcome = decide(named, [overlapping, strangers])
+    assert (outcome.verdict, outcome.doi) == (Verdict.AMBIGUOUS, None)
+    assert {c.doi for c in outcome.candidates} == {"10.5555/dial.2", "10.5555/dial.9"}
+    alone = decide(named, [overlapping])
+    assert (alone.verdict, alone.doi) == (Verdict.MATCHED, "10.5555/dial.2")
+
+
 def test_a_record_naming_the_digests_arxiv_preprint_matches_despite_a_new_title() -> None:
     """The publisher's has-preprint link to the same arXiv id identifies the paper."""
     paper = digest_paper(arxiv=ArxivId.parse("2412.01234"))

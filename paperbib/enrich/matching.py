@@ -6,7 +6,9 @@ with the digest on its title (compared after normalising case, accents,
 punctuation, LaTeX and HTML), must fall in a year window around the digest's
 date, must be a record that can be the paper itself, and must not disagree on
 the authors; and when two distinct records fit about equally well, no DOI is
-chosen at all and both are reported.
+chosen at all and both are reported. A title two records share names neither:
+then only evidence beyond it (the same people, the abstract, the arXiv link)
+picks one, and a rival that the authors count against still stands.
 
 Authors say who wrote a record, not which of their papers it is: agreeing
 names and author count confirm a title whose words agree (if only on the main
@@ -474,7 +476,8 @@ def decide_records(
     close = _close_to_best(viable)
     matches = [(c, r) for c, r in close if c.score >= MATCH_THRESHOLD]
     published = [(c, r) for c, r in matches if r.kind is not Kind.PREPRINT]
-    if not published and (named := _named_by_preprint(paper, matches, viable)):
+    named = None if published else _named_by_preprint(paper, matches, viable)
+    if named is not None:
         # The one match is a preprint record, whose authors are the paper's:
         # with them, a published version whose title changed since the
         # preprint is told from another paper that shares its main title. Its
@@ -496,7 +499,40 @@ def decide_records(
     if len(contenders) > 1:
         return Outcome(Verdict.AMBIGUOUS, best, candidates=candidates)
     chosen, record = contenders[0]
+    # Borrowed names confirm a published version, not the preprint record they came from.
+    evidence = named if named is not None and record.kind is not Kind.PREPRINT else paper
+    if not _confirmed(evidence, record) and _title_rival(paper, record, viable, identity):
+        return Outcome(Verdict.AMBIGUOUS, best, candidates=candidates)
     return Outcome(Verdict.MATCHED, chosen.score, record.doi, candidates, record=record)
+
+
+def _confirmed(paper: Paper, record: Paper) -> bool:
+    """Whether more than the title says ``record`` is ``paper``: people, abstract or preprint."""
+    if paper.arxiv is not None and record.arxiv is not None:
+        return paper.arxiv.id == record.arxiv.id
+    return _name_evidence(paper, record) > 0 or _abstract_evidence(paper, record) > 0
+
+
+def _title_rival(
+    paper: Paper,
+    chosen: Paper,
+    viable: list[tuple[Candidate, Paper]],
+    identity: Callable[[Paper], str | None],
+) -> bool:
+    """Whether another record of the same standing fits the title about as well as ``chosen``.
+
+    A title two records share names neither; a rival that names or counts
+    pushed down still shares it, so only evidence for ``chosen`` can pick it.
+    A preprint record is no rival to a published one (it is a version).
+    """
+    title = paper.title or ""
+    floor = _title_agreement(title, chosen.title or "").score - AMBIGUITY_MARGIN
+    return any(
+        identity(other) != identity(chosen)
+        and (other.kind is Kind.PREPRINT) == (chosen.kind is Kind.PREPRINT)
+        and _title_agreement(title, other.title or "").score >= floor
+        for _, other in viable
+    )
 
 
 def _best_first(judged: Iterable[tuple[Candidate, Paper]]) -> list[tuple[Candidate, Paper]]:
