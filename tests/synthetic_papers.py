@@ -286,7 +286,10 @@ class _Builder:
         return Paper(
             title=title,
             abstract=self.abstract(title),
-            authors=[Author(family=n, given="X.") for n in names] if named else (),
+            # Initials by byline position, as the records of the paper give them.
+            authors=[Author(family=n, given=f"{chr(65 + i)}.") for i, n in enumerate(names)]
+            if named
+            else (),
             author_count=len(names),
             issued=PartialDate.from_date(listed),
             listed=listed,

@@ -186,6 +186,32 @@ def test_one_family_name_in_five_may_be_spelled_differently() -> None:
     assert decide(paper, [published]).doi == "10.5555/moe.7"
 
 
+@pytest.mark.parametrize(
+    ("given_names", "confirms"),
+    [
+        pytest.param(["J.", "X.", "M."], True, id="initials"),
+        pytest.param([None, None, None], True, id="no-given-names"),
+        pytest.param(["Yu", "Xiao", "Ming"], False, id="another-first-author"),
+        pytest.param(["Jun", "Hui", "Ming"], False, id="another-co-author"),
+    ],
+)
+def test_family_names_under_other_given_initials_are_other_people(
+    given_names: list[str | None], confirms: bool
+) -> None:
+    """Wang, Li and Chen confirm a changed subtitle only if their given names may be the same."""
+    paper = digest_paper(
+        f"{MAIN_TITLE}: A Study of Expert Collapse",
+        authors=[Author("Wang", "Jun"), Author("Li", "Xiao"), Author("Chen", "Ming")],
+        author_count=3,
+    )
+    byline = [
+        {"family": family, "sequence": "additional"} | ({"given": given} if given else {})
+        for family, given in zip(["Wang", "Li", "Chen"], given_names, strict=True)
+    ]
+    published = subtitled("10.5555/moe.wang", "Serving Experts", author=byline)
+    assert (decide(paper, [published]).doi == "10.5555/moe.wang") is confirms
+
+
 ROUTING = "Learning to Route Tokens Between Sparse Experts in Large Multilingual Models for {}"
 TEAM = ["Okafor", "Lindqvist", "Tanaka", "Moreau", "Novak"]
 

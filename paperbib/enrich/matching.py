@@ -322,13 +322,48 @@ def _name_evidence(paper: Paper, record: Paper) -> float:
 
 
 def same_people(paper: Paper, record: Paper) -> bool:
-    """Whether the family names say the same people wrote both (see :func:`_name_evidence`)."""
-    ours, theirs = _family_names(paper), _family_names(record)
-    if not ours or not theirs or ours[0] != theirs[0]:
+    """Whether the names say the same people wrote both (see :func:`_name_evidence`).
+
+    A family name on both sides is one person unless the given names start
+    with different letters: family names alone coincide too often (X. Wang is
+    not J. Wang), while a given name is written in full, as initials or not
+    at all, but seldom with another first letter.
+    """
+    ours, theirs = _people(paper), _people(record)
+    if not ours or not theirs or ours[0][0] != theirs[0][0]:
         return False
-    shared = len(set(ours) & set(theirs))
-    shorter = min(len(set(ours)), len(set(theirs)))
+    if not _one_person({ours[0][1]}, {theirs[0][1]}):
+        return False
+    our_initials, their_initials = _initials_by_family(ours), _initials_by_family(theirs)
+    shared = sum(
+        _one_person(our_initials[family], their_initials[family])
+        for family in our_initials.keys() & their_initials.keys()
+    )
+    shorter = min(len(our_initials), len(their_initials))
     return shared >= shorter - shorter // NAMES_SPELLED_APART
+
+
+def _people(paper: Paper) -> list[tuple[str, str]]:
+    """Each author's family name and given initial as compared ("": no given name), in order."""
+    people = []
+    for author in paper.authors:
+        family = family_key(author)
+        if family:
+            people.append((family, normalise_title(author.given or "")[:1]))
+    return people
+
+
+def _initials_by_family(people: list[tuple[str, str]]) -> dict[str, set[str]]:
+    """The given initials seen with each family name (several Wangs may write one paper)."""
+    initials: dict[str, set[str]] = {}
+    for family, initial in people:
+        initials.setdefault(family, set()).add(initial)
+    return initials
+
+
+def _one_person(ours: set[str], theirs: set[str]) -> bool:
+    """Whether given initials seen with one family name allow a person in common."""
+    return "" in ours or "" in theirs or bool(ours & theirs)
 
 
 def same_main_title(a: str, b: str) -> bool:
