@@ -128,11 +128,16 @@ RECORDS_WITH_ABSTRACT = 0.3
 
 @dataclass(frozen=True)
 class LabelledQuery:
-    """A digest paper, the DOI it should get (None: no DOI is right), and its kind of case."""
+    """A digest paper, the DOI it should get (None: no DOI is right), and its kind of case.
+
+    ``authors`` are the family names of the paper's preprint, in byline order,
+    whether or not the digest gives them.
+    """
 
     paper: Paper
     expected: str | None
     category: str
+    authors: tuple[str, ...]
 
 
 def year_of(paper: Paper) -> int:
@@ -296,8 +301,8 @@ class _Builder:
             kind=Kind.PREPRINT,
         )
 
-    def query(self, paper: Paper, expected: str | None, category: str) -> None:
-        self.queries.append(LabelledQuery(paper, expected, category))
+    def query(self, paper: Paper, expected: str | None, category: str, authors: list[str]) -> None:
+        self.queries.append(LabelledQuery(paper, expected, category, tuple(authors)))
 
     # -- cases ---------------------------------------------------------------------
 
@@ -313,12 +318,13 @@ class _Builder:
         work.setdefault("type", self.random.choice(["journal-article", "proceedings-article"]))
         work["abstract"] = self.revised(paper.abstract or "")
         doi = self.work(printed_title, year=year, names=grown, **work)
-        self.query(paper, doi, category)
+        self.query(paper, doi, category, names)
         return paper, names
 
     def absent(self, title: str, category: str, names: list[str] | None = None) -> Paper:
-        paper = self.digest(title, names or self.names(self.random.randint(2, 8)))
-        self.query(paper, None, category)
+        names = names or self.names(self.random.randint(2, 8))
+        paper = self.digest(title, names)
+        self.query(paper, None, category, names)
         return paper
 
 
@@ -460,7 +466,7 @@ def labelled_set(
             type="posted-content",
             abstract=abstract,
         )
-        b.query(paper, preprint, "preprint-beside-namesake")
+        b.query(paper, preprint, "preprint-beside-namesake", names)
         b.work(main, year=year_of(paper) + 1, names=b.names(len(names)), subtitle=second)
     for _ in range(3):
         # The record's whole title is the digest's main title: another paper.
@@ -481,7 +487,7 @@ def labelled_set(
         title = b.fresh_title()
         names = b.names(r.randint(2, 8))
         paper = b.digest(title, names, named=r.random() < 0.5)
-        b.query(paper, None, "absent-sibling-same-authors")
+        b.query(paper, None, "absent-sibling-same-authors", names)
         b.work(b.sibling(title), year=year_of(paper) + r.choice([0, 1]), names=names)
 
     r.shuffle(b.corpus)
