@@ -14,7 +14,8 @@ Authors say who wrote a record, not which of their papers it is: agreeing
 names and author count confirm a title whose words agree (if only on the main
 title, when a subtitle changed), and never make up for a changed word. Names
 agree when the first author is the same and the shorter list is, but for a
-spelling, within the longer; fewer names in common may be chance. A digest
+spelling, within the longer, no given initials disagreeing (J. Wang is not
+X. Wang); fewer names in common may be chance. A digest
 that names no authors borrows them from its one matching record when that is
 a preprint server's record, so that the paper's published version is found
 and cited even under a changed subtitle.
