@@ -51,7 +51,7 @@ from crossref_standin import CrossrefStandin  # noqa: E402
 from paperbib.enrich import ResponseCache, Verdict, enrich  # noqa: E402
 from paperbib.enrich.arxiv import ArxivSource  # noqa: E402
 from paperbib.enrich.crossref import CrossrefSource, markup_to_text  # noqa: E402
-from paperbib.enrich.pacing import Pacer, RetryPolicy, call_with_retries  # noqa: E402
+from paperbib.enrich.pacing import RetryPolicy, call_with_retries  # noqa: E402
 from paperbib.model import Kind, Paper, PartialDate  # noqa: E402
 
 MAILTO = "benchmark@example.org"
@@ -140,7 +140,7 @@ def crossref_part(args: argparse.Namespace) -> None:
 
         server.reset_stats()
         source = CrossrefSource(base_url=server.url, mailto=MAILTO)
-        pacer = Pacer(source.rate, source.concurrency)
+        pacer = source.pacer()
         singles = [[paper.doi or ""] for paper in looked_up[:SINGLE_DOIS]]
         started = time.perf_counter()
         with ThreadPoolExecutor(source.concurrency) as pool:

@@ -26,6 +26,7 @@ from urllib.parse import quote
 from attrs import frozen
 
 from paperbib._version import __version__
+from paperbib.enrich.pacing import Pacer
 from paperbib.enrich.sources import LookupContext, Source, SourceOptions
 from paperbib.errors import SourceError
 from paperbib.model import ArxivId, Author, Kind, Paper, PartialDate, Provenance, normalise_doi
@@ -99,22 +100,17 @@ class PoolLimits:
 PUBLIC_LIMITS = PoolLimits(rate=5.0, concurrency=1)
 POLITE_LIMITS = PoolLimits(rate=10.0, concurrency=3)
 
-# Crossref counts arrivals in a sliding one-second window, but we can only time
-# starts. Rate + 1 arrivals fit into one interval only if the delay (start to
-# arrival) of the first exceeds that of the last by more than rate / paced_rate
-# - 1 seconds: 250 ms at 0.8 of the rate, 176 ms at 0.85, 111 ms at 0.9. While
-# habanero built an HTTP client per call the delay ran from 50 to 500 ms. With
-# a client per thread (_PooledHttpx) it is 2 ms at the median against the
-# stand-in, but the busy two-core development machine still held single
-# requests back by 150-290 ms. In runs of 100 requests on three threads the
-# stand-in saw violations at 0.95 (14 in 600 requests), 0.9 (5 in 1,000) and
-# 0.85 (2 in 1,600); at 0.8, none in 1,500 on kept-alive connections and 2 in
-# 1,100 on fresh ones, those while our own tests loaded the machine. Over the
-# internet, a new connection's TCP and TLS handshakes delay a request by round
-# trips that one on a kept-alive connection skips. So the margin stays. It
-# rarely costs throughput: with Crossref's usual 0.3-1 s answers, three in
-# flight stay under 8 requests/s anyway. The in-flight limit needs no margin:
-# a request cannot reach the server before the previous answer left it.
+# Crossref counts arrivals in a sliding one-second window, but a client can only
+# time its starts and its answers. A busy machine or network holds a single
+# request back by a few hundred milliseconds (150-290 ms on the two-core
+# development machine; more on a loaded CI runner, where spacing starts at 0.8
+# of the rate let 11 arrivals into one second), so spacing alone cannot keep the
+# count. The pacer's window does (``Pacer(limit=...)``): it counts a request from
+# its start until its answer. The margin keeps the window from binding while
+# answers are quick: ten starts spaced at 0.8 of the rate span 1.25 s, so a
+# start waits for the window only behind an answer slower than 250 ms. The
+# in-flight limit needs no margin: a request cannot reach the server before the
+# previous answer left it.
 RATE_MARGIN = 0.8
 
 
@@ -122,8 +118,9 @@ class CrossrefSource(Source):
     """Crossref's REST API (or a mirror, a proxy, a stand-in at ``base_url``).
 
     ``rate`` and ``concurrency`` are the limits of the pool this source is in,
-    with the safety margin applied: give them to a
-    :class:`~paperbib.enrich.pacing.Pacer` shared by every thread using the source.
+    with the safety margin applied; :meth:`pacer` makes the
+    :class:`~paperbib.enrich.pacing.Pacer` that keeps them, to be shared by every
+    thread using the source.
     """
 
     name: ClassVar[str] = SOURCE
@@ -168,6 +165,11 @@ class CrossrefSource(Source):
         #: Whether this source's requests reuse a long-lived HTTP client per thread
         #: (False: habanero's own client per request, slower but the same answers).
         self._pooled, self.reuses_connections = _pool_habanero_connections()
+
+    def pacer(self) -> Pacer:
+        """A pacer for this source's pool, to share among every thread that uses it."""
+        limits = POLITE_LIMITS if self.polite else PUBLIC_LIMITS
+        return Pacer(self.rate, self.concurrency, limit=int(limits.rate))
 
     def fetch_dois(self, dois: Sequence[str]) -> dict[str, dict[str, Any]]:
         """Look up ``dois`` in ONE request; the works found, keyed by normalised DOI.

@@ -52,7 +52,7 @@ from paperbib.enrich.matching import (
     decide,
     family_key,
 )
-from paperbib.enrich.pacing import Pacer, RetryPolicy, call_with_retries
+from paperbib.enrich.pacing import RetryPolicy, call_with_retries
 from paperbib.enrich.sources import LookupContext, Source, SourceOptions, load_source
 from paperbib.enrich.versions import (
     Evidence,
@@ -687,7 +687,7 @@ class _CrossrefRequests:
         self.store = context.cache
         self.refresh = context.refresh
         self.retry = context.retry
-        self.pacer = Pacer(source.rate, source.concurrency)
+        self.pacer = source.pacer()
         # The select list is part of every key: records cached with fewer
         # fields than we now read are not reused.
         self._key_base = {"url": source.base_url, "select": ",".join(PAPER_FIELDS)}

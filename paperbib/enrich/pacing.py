@@ -1,9 +1,11 @@
 """Keeping requests under a registry's rate and in-flight limits, and retrying politely.
 
 A :class:`Pacer` is shared by every thread that talks to one registry: it spaces
-request starts at least ``1 / rate`` apart and lets at most ``concurrency`` run
-at once. :func:`call_with_retries` runs a call inside a pacer slot and retries
-the failures that may pass (429, 5xx, time-outs), a bounded number of times.
+request starts at least ``1 / rate`` apart, lets at most ``concurrency`` run at
+once and, given a ``limit``, lets no more than ``limit`` requests reach the
+server in any ``interval``, however long each took to get there.
+:func:`call_with_retries` runs a call inside a pacer slot and retries the
+failures that may pass (429, 5xx, time-outs), a bounded number of times.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -34,6 +37,13 @@ class Pacer:
     Starts are handed out in the order threads ask for them, each one a full
     interval after the previous, so any stretch of ``t`` seconds holds at most
     ``t * rate + 1`` starts however many threads wait.
+
+    Servers count arrivals, not starts, and a busy machine or network can hold
+    one request back while later ones go through, so spacing alone cannot keep
+    a server's count. With a ``limit`` the pacer keeps it whatever the delays:
+    a request may have arrived at any moment from its start until its answer
+    came back, so it counts as arriving during all of that, and a start waits
+    until fewer than ``limit`` requests could share an ``interval`` with it.
     """
 
     def __init__(
@@ -41,6 +51,8 @@ class Pacer:
         rate: float,
         concurrency: int,
         *,
+        limit: int | None = None,
+        interval: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -48,21 +60,37 @@ class Pacer:
             raise ValueError(f"rate must be positive, not {rate!r}")
         if concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, not {concurrency!r}")
+        if limit is not None and limit < concurrency:
+            raise ValueError(f"limit must be at least the concurrency, not {limit!r}")
         self.rate = rate
         self.concurrency = concurrency
         self._spacing = 1.0 / rate
+        self._limit = limit
+        self._interval = interval
         self._clock = clock
         self._sleep = sleep
         self._in_flight = threading.BoundedSemaphore(concurrency)
         self._lock = threading.Lock()
         self._next_start = clock()
+        self._last_start = -float("inf")
+        self._running = 0
+        #: When the latest requests' answers came back, oldest first.
+        self._answered: deque[float] = deque(maxlen=limit or 1)
 
     @contextmanager
     def slot(self) -> Iterator[None]:
         """Block until a request may start; the request is in flight inside the block."""
         with self._in_flight:
             self._wait_for_start()
-            yield
+            if self._limit is None:
+                yield
+                return
+            try:
+                yield
+            finally:
+                with self._lock:
+                    self._running -= 1
+                    self._answered.append(self._clock())
 
     def back_off(self, seconds: float) -> None:
         """Start no request, in any thread, before ``seconds`` from now."""
@@ -76,6 +104,27 @@ class Pacer:
             self._next_start = start + self._spacing
         if start > now:
             self._sleep(start - now)
+        if self._limit is None:
+            return
+        while True:
+            with self._lock:
+                now = self._clock()
+                opens = max(self._window_opens(), self._last_start + self._spacing)
+                if opens <= now:
+                    self._running += 1
+                    self._last_start = now
+                    return
+            self._sleep(opens - now)
+
+    def _window_opens(self) -> float:
+        """When a start would share no ``interval`` with ``limit`` others (lock held)."""
+        assert self._limit is not None
+        # Running requests may arrive with this one; so may those answered
+        # less than an interval ago. The rest are out of its reach.
+        room = self._limit - 1 - self._running
+        if room >= len(self._answered):
+            return -float("inf")
+        return self._answered[-(room + 1)] + self._interval
 
 
 @frozen
