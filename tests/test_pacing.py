@@ -186,40 +186,34 @@ def test_starts_are_spaced_by_the_rate() -> None:
     assert sorted(planned) == pytest.approx(expected)
 
 
-def test_a_slow_answer_keeps_its_request_in_the_window() -> None:
-    """With a limit of 3 a second, a 4th start waits a full second after the 1st answer."""
+def one_by_one(rate: float, limit: int, requests: int, answer_s: float) -> list[float]:
+    """When ``requests`` made in turn through a pacer start, on a fake clock; each is answered
+    ``answer_s`` after its start."""
     now = 0.0
 
     def advance(seconds: float) -> None:
         nonlocal now
         now += seconds
 
-    pacer = Pacer(100.0, 1, limit=3, interval=1.0, clock=lambda: now, sleep=advance)
+    pacer = Pacer(rate, 1, limit=limit, clock=lambda: now, sleep=advance)
     starts: list[float] = []
-    answers: list[float] = []
-    for _ in range(4):
+    for _ in range(requests):
         with pacer.slot():
             starts.append(now)
-            advance(0.4)  # the request may reach the server at any moment until here
-        answers.append(now)
+            advance(answer_s)  # the request may reach the server at any moment until here
+    return starts
+
+
+def test_a_slow_answer_keeps_its_request_in_the_window() -> None:
+    """With a limit of 3 a second, a 4th start waits a full second after the 1st answer."""
+    starts = one_by_one(100.0, limit=3, requests=4, answer_s=0.4)
     assert starts[:3] == pytest.approx([0.0, 0.4, 0.8])
-    assert starts[3] == pytest.approx(answers[0] + 1.0)
+    assert starts[3] == pytest.approx(0.4 + 1.0)
 
 
 def test_quick_answers_never_wait_for_the_window() -> None:
     """Spaced at 0.8 of a limit of 10 a second, answers of 0.1 s leave every start on schedule."""
-    now = 0.0
-
-    def advance(seconds: float) -> None:
-        nonlocal now
-        now += seconds
-
-    pacer = Pacer(8.0, 1, limit=10, interval=1.0, clock=lambda: now, sleep=advance)
-    starts: list[float] = []
-    for _ in range(30):
-        with pacer.slot():
-            starts.append(now)
-            advance(0.1)
+    starts = one_by_one(8.0, limit=10, requests=30, answer_s=0.1)
     assert starts == pytest.approx([k / 8.0 for k in range(30)])
 
 
