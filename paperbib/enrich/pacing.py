@@ -117,7 +117,7 @@ class Pacer:
             self._sleep(opens - now)
 
     def _window_opens(self) -> float:
-        """When a start would share no ``interval`` with ``limit`` others (lock held)."""
+        """The earliest start that no ``limit`` other requests could share an ``interval`` with."""
         assert self._limit is not None
         # Running requests may arrive with this one; so may those answered
         # less than an interval ago. The rest are out of its reach.
