@@ -82,15 +82,13 @@ class Pacer:
         """Block until a request may start; the request is in flight inside the block."""
         with self._in_flight:
             self._wait_for_start()
-            if self._limit is None:
-                yield
-                return
             try:
                 yield
             finally:
-                with self._lock:
-                    self._running -= 1
-                    self._answered.append(self._clock())
+                if self._limit is not None:
+                    with self._lock:
+                        self._running -= 1
+                        self._answered.append(self._clock())
 
     def back_off(self, seconds: float) -> None:
         """Start no request, in any thread, before ``seconds`` from now."""
