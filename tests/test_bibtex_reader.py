@@ -174,6 +174,14 @@ def test_latex_is_decoded_but_math_and_unknown_commands_are_kept() -> None:
     )
 
 
+def test_a_title_symbol_between_escaped_dollars_stays_math() -> None:
+    """{$\\alpha$} between two \\$ is math, and the dollars stay literal, not one math span."""
+    title = "$5 $\\alpha$ 0$"
+    exported = paperbib.dumps([Paper(title=title, citation_key="k")], "bibtex")
+    assert "\\$5 {$\\alpha$} 0\\$" in exported
+    assert one(exported).title == title
+
+
 def test_urls_are_links_and_escaped_underscores_are_undone() -> None:
     """``url`` (and ``howpublished = {\\url{...}}``) is the paper's page, or its PDF."""
     papers = by_key(load("bib-library.bib"))

@@ -151,6 +151,8 @@ class _Decoder:
         self.depth = 0
         #: The title symbols read as math, to check that no other dollar pairs with them.
         self.symbol_spans: list[str] = []
+        #: The decoded text with each of those symbols walled off (see :func:`decode`).
+        self.walled = ""
 
     def sequence(self, closed_by_brace: bool) -> str:
         """Decode up to the end, or up to and past the ``}`` closing the current group."""
@@ -180,17 +182,22 @@ class _Decoder:
             return "".join(pieces)  # type: ignore[arg-type]  # checked just above
         kept = [piece for piece in pieces if piece != ""]
         out = []
+        walled = []
         for index, piece in enumerate(kept):
             if isinstance(piece, str):
                 out.append(piece)
+                walled.append(piece)
                 continue
             before = _text_around(kept[max(index - 2, 0) : index])
             after = _text_around(kept[index + 1 : index + 3])
             if _WORD_BEFORE.search(before) or _WORD_AFTER.match(after):
                 out.append(_MATH_SYMBOLS[piece.name])
+                walled.append(out[-1])
             else:
                 self.symbol_spans.append(f"$\\{piece.name}$")
                 out.append(self.symbol_spans[-1])
+                walled.append(_WALL)
+        self.walled = "".join(walled)
         return "".join(out)
 
     def plain(self) -> str:
@@ -362,13 +369,17 @@ def decode(value: str, *, title: bool = False) -> str:
         return unicodedata.normalize("NFC", folded)
     decoder = _Decoder(folded, title=title)
     decoded = decoder.sequence(closed_by_brace=False)
-    if decoder.symbol_spans:
-        # A symbol taken for math must not pair up with some other dollar when the
-        # model's rule (paperbib.text.split_math) reads the text; else it is a letter.
-        letters = _Decoder(folded, title=False).sequence(closed_by_brace=False)
-        if sorted(_math_of(decoded)) != sorted(_math_of(letters) + decoder.symbol_spans):
-            decoded = letters
+    # A symbol taken for math must be a span of its own when the model's rule
+    # (paperbib.text.split_math) reads the text, and the other spans those of the
+    # text around it, read with the symbol as a wall; else it is a letter.
+    symbols = decoder.symbol_spans
+    if symbols and sorted(_math_of(decoded)) != sorted(_math_of(decoder.walled) + symbols):
+        decoded = _Decoder(folded, title=False).sequence(closed_by_brace=False)
     return unicodedata.normalize("NFC", decoded).strip()
+
+
+# An escaped dollar: split_math reads no math span across it, nor into or out of it.
+_WALL = "\\$"
 
 
 def _math_of(text: str) -> list[str]:
